@@ -1,0 +1,27 @@
+// Bundles the CLI (and the browser-mode host entry) with esbuild into out/. Fast (<1 s); node_modules stay external.
+import { build } from 'esbuild';
+import { fileURLToPath } from 'node:url';
+import { dirname, join } from 'node:path';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+
+export async function buildNodeEntries() {
+  await build({
+    absWorkingDir: root,
+    entryPoints: { 'cli/index': 'src-main/cli/entry.ts', 'host/index': 'src-main/host/entry.ts' },
+    outdir: 'out',
+    outExtension: { '.js': '.mjs' },
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node22',
+    packages: 'external',
+    sourcemap: 'linked',
+    alias: { '@shared': './shared' },
+    logLevel: 'warning',
+  });
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  await buildNodeEntries();
+}

@@ -1,0 +1,199 @@
+import { z } from 'zod';
+import type { ContextList, LiveStatus, LoadProgress } from '../cluster/types';
+import type { CheckRun } from '../check/types';
+import type { Diagnosis } from '../diagnose/types';
+import type { LintFinding, TraceResult } from '../engine/types';
+import type { FlowBatch, FlowStreamState } from '../flows/types';
+import type { ExportedReport } from '../report/types';
+import type { CniFacts, Snapshot } from '../snapshot/types';
+
+/**
+ * THE API between renderer and main. One definition, two transports (Electron IPC and the
+ * loopback WebSocket host). Inputs are validated at runtime in main with these schemas;
+ * results and events are typed here.
+ */
+
+const protocol = z.enum(['TCP', 'UDP', 'SCTP']);
+const port = z.union([z.number().int().min(1).max(65535), z.string().min(1).max(63)]);
+const snapshotId = z.string().min(1).max(64);
+
+export const questionSchema = z.object({
+  from: z.string().min(1).max(300),
+  to: z.string().min(1).max(300),
+  port,
+  protocol: protocol.optional(),
+});
+
+export const flowFilterSchema = z.object({
+  verdict: z.array(z.string().max(32)).optional(),
+  namespace: z.array(z.string().max(253)).optional(),
+  pod: z.array(z.string().max(317)).optional(),
+  fromPod: z.array(z.string().max(317)).optional(),
+  toPod: z.array(z.string().max(317)).optional(),
+  label: z.array(z.string().max(600)).optional(),
+  fromLabel: z.array(z.string().max(600)).optional(),
+  toLabel: z.array(z.string().max(600)).optional(),
+  ip: z.array(z.string().max(64)).optional(),
+  fromIp: z.array(z.string().max(64)).optional(),
+  toIp: z.array(z.string().max(64)).optional(),
+  port: z.array(z.number().int().min(0).max(65535)).optional(),
+  fromPort: z.array(z.number().int().min(0).max(65535)).optional(),
+  toPort: z.array(z.number().int().min(0).max(65535)).optional(),
+  protocol: z.array(z.string().max(16)).optional(),
+  dropReasonDesc: z.array(z.string().max(64)).optional(),
+  type: z.array(z.string().max(32)).optional(),
+  since: z.string().max(64).optional(),
+  until: z.string().max(64).optional(),
+  last: z.number().int().min(0).optional(),
+  first: z.number().int().min(0).optional(),
+  follow: z.boolean().optional(),
+});
+
+const textFile = z.object({ name: z.string().max(1000), text: z.string().max(512 * 1024 * 1024) });
+
+/** Every request: method name → schema of its single argument object. */
+export const requestSchemas = {
+  'app.info': z.object({}),
+  'contexts.list': z.object({}),
+  'snapshot.openDemo': z.object({}),
+  'snapshot.openFiles': z.object({ paths: z.array(z.string().min(1).max(4096)).min(1).max(1000) }),
+  'snapshot.openText': z.object({ files: z.array(textFile).min(1).max(1000) }),
+  'snapshot.connect': z.object({ context: z.string().min(1).max(1000) }),
+  'snapshot.cancel': z.object({ loadId: z.string().min(1).max(64) }),
+  'snapshot.get': z.object({ snapshotId }),
+  'snapshot.close': z.object({ snapshotId }),
+  'snapshot.export': z.object({ snapshotId }),
+  'engine.trace': z.object({ snapshotId, question: questionSchema }),
+  'engine.lint': z.object({ snapshotId }),
+  'diagnose.run': z.object({ snapshotId, question: questionSchema }),
+  'report.export': z.object({
+    snapshotId,
+    question: questionSchema.optional(),
+    format: z.enum(['html', 'md', 'json', 'pdf']),
+    anonymize: z.boolean().optional(),
+  }),
+  'check.run': z.object({ snapshotId, expectations: textFile }),
+  'flows.start': z.object({
+    snapshotId: snapshotId.optional(),
+    context: z.string().max(1000).optional(),
+    server: z.string().max(300).optional(),
+    filter: flowFilterSchema,
+    bufferSize: z.number().int().min(100).max(5_000_000).optional(),
+  }),
+  'flows.stop': z.object({ streamId: z.string().min(1).max(64) }),
+  'flows.importText': z.object({ file: textFile }),
+  'flows.exportText': z.object({
+    streamId: z.string().min(1).max(64),
+    filter: flowFilterSchema.optional(),
+    uuids: z.array(z.string().max(64)).optional(),
+    format: z.enum(['json', 'jsonpb']),
+  }),
+  'app.openExternal': z.object({ url: z.string().url().max(2000) }),
+} as const;
+
+export type ApiMethod = keyof typeof requestSchemas;
+export type ApiRequest<M extends ApiMethod> = z.infer<(typeof requestSchemas)[M]>;
+
+export interface AppInfo {
+  name: string;
+  version: string;
+  transport: 'ipc' | 'websocket';
+  /** what this window opens at start: a context name, snapshot files, or the demo */
+  initial: { kind: 'demo' } | { kind: 'context'; context: string } | { kind: 'files'; paths: string[] } | { kind: 'none' };
+  platform: string;
+  /** true when a real file dialog exists (Electron); browser mode uploads file contents instead */
+  nativeFiles: boolean;
+}
+
+export interface SnapshotSummary {
+  snapshotId: string;
+  title: string;
+  source: Snapshot['source'];
+  takenAt: string;
+  counts: {
+    namespaces: number;
+    pods: number;
+    services: number;
+    nodes: number;
+    policies: Record<string, number>;
+  };
+  unknownKinds: Record<string, number>;
+  loadFindings: Snapshot['loadFindings'];
+  partial?: Snapshot['partial'];
+  cni?: CniFacts;
+  live: boolean;
+}
+
+export interface SnapshotExport {
+  fileName: string;
+  text: string;
+}
+
+export interface FlowImportResult {
+  streamId: string;
+  imported: number;
+  errors: { line: number; message: string }[];
+}
+
+/** Every request: method name → result type. */
+export interface ApiResults {
+  'app.info': AppInfo;
+  'contexts.list': ContextList;
+  'snapshot.openDemo': SnapshotSummary;
+  'snapshot.openFiles': SnapshotSummary;
+  'snapshot.openText': SnapshotSummary;
+  'snapshot.connect': SnapshotSummary;
+  'snapshot.cancel': { cancelled: boolean };
+  'snapshot.get': Snapshot;
+  'snapshot.close': { closed: boolean };
+  'snapshot.export': SnapshotExport;
+  'engine.trace': TraceResult;
+  'engine.lint': LintFinding[];
+  'diagnose.run': Diagnosis;
+  'report.export': ExportedReport;
+  'check.run': CheckRun;
+  'flows.start': { streamId: string };
+  'flows.stop': { stopped: boolean };
+  'flows.importText': FlowImportResult;
+  'flows.exportText': SnapshotExport;
+  'app.openExternal': { opened: boolean };
+}
+
+/** Events pushed from main to the renderer. */
+export interface ApiEvents {
+  'contexts.changed': ContextList;
+  'snapshot.progress': LoadProgress;
+  'snapshot.updated': { snapshotId: string; summary: SnapshotSummary; live: LiveStatus };
+  'flows.batch': FlowBatch;
+  'flows.state': FlowStreamState;
+}
+export type ApiEvent = keyof ApiEvents;
+
+export const apiEventNames: ApiEvent[] = [
+  'contexts.changed',
+  'snapshot.progress',
+  'snapshot.updated',
+  'flows.batch',
+  'flows.state',
+];
+
+/** A serialisable error that crosses either transport. `code` lets the UI react (e.g. 'unreachable'). */
+export interface ApiErrorPayload {
+  code: 'bad-input' | 'not-found' | 'unreachable' | 'forbidden' | 'cancelled' | 'unavailable' | 'internal';
+  message: string;
+  details?: string[];
+}
+
+export class ApiError extends Error {
+  constructor(
+    readonly code: ApiErrorPayload['code'],
+    message: string,
+    readonly details?: string[],
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+  toPayload(): ApiErrorPayload {
+    return { code: this.code, message: this.message, details: this.details };
+  }
+}
