@@ -37,6 +37,8 @@ export interface Snapshot {
   ciliumClusterwideNetworkPolicies: CiliumNetworkPolicy[];
   calicoNetworkPolicies: CalicoPolicy[];
   calicoGlobalNetworkPolicies: CalicoPolicy[];
+  /** Calico Tier objects (projectcalico.org/v3 or crd.projectcalico.org/v1), when the snapshot has them. */
+  calicoTiers?: CalicoPolicy[];
 
   /** Only what CNI detection needs (ConfigMap data is filtered to known keys, Secrets are never kept). */
   daemonSets: DaemonSet[];
@@ -86,6 +88,7 @@ export interface LoadFinding {
   field?: string;
   file?: string;
   line?: number;
+  column?: number;
   message: string;
 }
 

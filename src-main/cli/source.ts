@@ -24,8 +24,16 @@ export function addSourceOptions(cmd: Command): Command {
 export async function loadSource(opts: SourceOptions): Promise<Snapshot> {
   if (opts.snapshot && opts.context) throw new CliError('give either --snapshot or --context, not both');
   if (opts.snapshot && opts.snapshot.length) {
-    const { loadSnapshotFiles } = await import('../snapshot/load-files');
-    return loadSnapshotFiles(opts.snapshot);
+    const { loadSnapshotFiles, SnapshotFileError, SnapshotParseError } =
+      await import('../snapshot/load-files');
+    try {
+      return await loadSnapshotFiles(opts.snapshot);
+    } catch (err) {
+      // unreadable or malformed snapshot files are bad input (exit 2), with file and line in the message
+      if (err instanceof SnapshotFileError || err instanceof SnapshotParseError)
+        throw new CliError(err.message);
+      throw err;
+    }
   }
   if (opts.context) {
     const { loadContextSnapshotForCli } = await import('../cluster/cli-snapshot');
