@@ -99,10 +99,16 @@ export interface AppInfo {
   version: string;
   transport: 'ipc' | 'websocket';
   /** what this window opens at start: a context name, snapshot files, or the demo */
-  initial: { kind: 'demo' } | { kind: 'context'; context: string } | { kind: 'files'; paths: string[] } | { kind: 'none' };
+  initial:
+    | { kind: 'demo' }
+    | { kind: 'context'; context: string }
+    | { kind: 'files'; paths: string[] }
+    | { kind: 'none' };
   platform: string;
   /** true when a real file dialog exists (Electron); browser mode uploads file contents instead */
   nativeFiles: boolean;
+  /** wizard question given on the command line (`--from/--to/--port`), to prefill the wizard */
+  prefill?: { from?: string; to?: string; port?: string };
 }
 
 export interface SnapshotSummary {

@@ -1,0 +1,79 @@
+import type { FlowImportResult, SnapshotExport } from '@shared/api/contract';
+import type { CheckRun } from '@shared/check/types';
+import type { ContextList, LoadProgress } from '@shared/cluster/types';
+import type { Diagnosis, Question } from '@shared/diagnose/types';
+import type { Engine, LintFinding } from '@shared/engine/types';
+import type { FlowBatch, FlowFilterOptions, FlowStreamState } from '@shared/flows/types';
+import type { ExportedReport, ReportFormat } from '@shared/report/types';
+import type { Snapshot, SnapshotSource } from '@shared/snapshot/types';
+
+/**
+ * The domain functions the API services call. `default-deps.ts` wires the real modules; the
+ * services themselves only know these signatures (so each domain lands without touching them).
+ */
+export interface ServiceDeps {
+  loadSnapshotFiles(paths: string[]): Promise<Snapshot>;
+  parseSnapshotTexts(files: { name: string; text: string }[], source?: SnapshotSource): Snapshot;
+  exportSnapshotYaml(snapshot: Snapshot): string;
+  createEngine(snapshot: Snapshot): Engine;
+  lintSnapshot(snapshot: Snapshot, engine: Engine): LintFinding[];
+  diagnose(engine: Engine, question: Question): Diagnosis;
+  exportReport(input: ReportRequest): Promise<ExportedReport>;
+  runCheckText(engine: Engine, text: string, fileName: string): CheckRun;
+  listContexts(opts: { kubeconfig?: string }): ContextList;
+  /** calls onChange with a fresh list whenever a kubeconfig file changes; returns stop */
+  watchContexts(opts: { kubeconfig?: string }, onChange: (list: ContextList) => void): () => void;
+  loadLiveSnapshot(
+    context: string,
+    opts: { kubeconfig?: string; onProgress?: (p: LoadProgress) => void; signal?: AbortSignal },
+  ): Promise<Snapshot>;
+  /** keeps a live snapshot current; returns stop */
+  watchLiveSnapshot(
+    context: string,
+    initial: Snapshot,
+    opts: {
+      kubeconfig?: string;
+      onUpdate: (s: Snapshot) => void;
+      onStatus: (watching: boolean, message?: string) => void;
+    },
+  ): () => void;
+  createFlowStreams(opts: FlowStreamsOptions): FlowStreams;
+}
+
+export interface ReportRequest {
+  snapshot: Snapshot;
+  engine: Engine;
+  question?: Question;
+  format: ReportFormat;
+  anonymize?: boolean;
+  /** Electron: render HTML to PDF with webContents.printToPDF */
+  renderPdf?: (html: string) => Promise<Uint8Array>;
+}
+
+export interface FlowStreamsOptions {
+  kubeconfig?: string;
+  onBatch(batch: FlowBatch): void;
+  onState(state: FlowStreamState): void;
+}
+
+export interface FlowStartRequest {
+  snapshot?: Snapshot;
+  context?: string;
+  server?: string;
+  filter: FlowFilterOptions;
+  bufferSize?: number;
+}
+
+/** The per-session flow streams (FlowStreamManager). */
+export interface FlowStreams {
+  start(req: FlowStartRequest): Promise<{ streamId: string }>;
+  stop(streamId: string): Promise<boolean>;
+  importText(file: { name: string; text: string }): Promise<FlowImportResult>;
+  exportText(req: {
+    streamId: string;
+    filter?: FlowFilterOptions;
+    uuids?: string[];
+    format: 'json' | 'jsonpb';
+  }): Promise<SnapshotExport>;
+  dispose(): void;
+}

@@ -1,0 +1,68 @@
+import { ApiError, type ApiErrorPayload } from '@shared/api/contract';
+
+const CODES: ReadonlySet<string> = new Set([
+  'bad-input',
+  'not-found',
+  'unreachable',
+  'forbidden',
+  'cancelled',
+  'unavailable',
+  'internal',
+]);
+
+const ERRNO_CODES: Record<string, ApiErrorPayload['code']> = {
+  ENOENT: 'not-found',
+  ENOTDIR: 'not-found',
+  EISDIR: 'bad-input',
+  EACCES: 'forbidden',
+  EPERM: 'forbidden',
+  ECONNREFUSED: 'unreachable',
+  ECONNRESET: 'unreachable',
+  ETIMEDOUT: 'unreachable',
+  EHOSTUNREACH: 'unreachable',
+  ENOTFOUND: 'unreachable',
+};
+
+/** Error class names from the domain modules, mapped to what the UI should do about them. */
+const NAME_CODES: Record<string, ApiErrorPayload['code']> = {
+  SnapshotParseError: 'bad-input',
+  EndpointError: 'bad-input',
+  ExpectationsParseError: 'bad-input',
+  ExpectationParseError: 'bad-input',
+  ZodError: 'bad-input',
+  AbortError: 'cancelled',
+};
+
+function str(v: unknown): string | undefined {
+  return typeof v === 'string' ? v : undefined;
+}
+
+/** Turns anything thrown by a handler into the serialisable payload both transports send. */
+export function toApiErrorPayload(err: unknown): ApiErrorPayload {
+  if (err instanceof ApiError) return err.toPayload();
+  if (err instanceof Error) {
+    const e = err as Error & {
+      code?: unknown;
+      apiCode?: unknown;
+      file?: unknown;
+      line?: unknown;
+      details?: unknown;
+    };
+    const apiCode = str(e.apiCode) ?? str(e.code);
+    let code: ApiErrorPayload['code'] = 'internal';
+    if (apiCode && CODES.has(apiCode)) code = apiCode as ApiErrorPayload['code'];
+    else if (apiCode && ERRNO_CODES[apiCode]) code = ERRNO_CODES[apiCode];
+    else if (NAME_CODES[e.name]) code = NAME_CODES[e.name];
+    const details = Array.isArray(e.details)
+      ? e.details.filter((d): d is string => typeof d === 'string')
+      : undefined;
+    const where = str(e.file) ? ` (${e.file}${typeof e.line === 'number' ? `:${e.line}` : ''})` : '';
+    const message = e.message.includes(String(e.file ?? '\u0000')) ? e.message : e.message + where;
+    return { code, message, ...(details?.length ? { details } : {}) };
+  }
+  return { code: 'internal', message: String(err) };
+}
+
+export function notFound(message: string): ApiError {
+  return new ApiError('not-found', message);
+}
