@@ -27,7 +27,7 @@ export function readLoginShellPath(
   return new Promise((resolve) => {
     let out = '';
     let done = false;
-    const child = spawn(shell, ['-l', '-i', '-c', `printf '%s' "${START}$PATH${END}"`], {
+    const child = spawn(shell, ['-l', '-i', '-c', `printf '%s' "${START}\${PATH}${END}"`], {
       stdio: ['ignore', 'pipe', 'ignore'],
       detached: true,
       env: { ...process.env, DISABLE_AUTO_UPDATE: 'true', ZSH_TMUX_AUTOSTARTED: 'true' },
