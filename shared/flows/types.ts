@@ -46,7 +46,8 @@ export interface PolicyName {
   name?: string;
   namespace?: string;
   labels?: string[];
-  revision?: number;
+  /** uint64: a JSON string in hubble output */
+  revision?: string | number;
   kind?: string;
 }
 
@@ -74,6 +75,70 @@ export interface FlowFilterOptions {
   last?: number;
   first?: number;
   follow?: boolean;
+  /** filters negated with `--not` (each goes to the deny list, like `hubble observe --not --verdict X`) */
+  not?: FlowFilterNegations;
+}
+
+/** The subset of filter flags that `--not` can negate. */
+export type FlowFilterNegations = Omit<
+  FlowFilterOptions,
+  'since' | 'until' | 'last' | 'first' | 'follow' | 'not'
+>;
+
+/** `flow.EventTypeFilter` in its JSON shape. */
+export interface EventTypeFilter {
+  type: number;
+  match_sub_type?: boolean;
+  sub_type?: number;
+}
+
+/**
+ * `flow.FlowFilter` in its JSON shape (proto field names). Within one filter every populated field
+ * must match (AND); within one field the values are alternatives (OR).
+ */
+export interface FlowFilter {
+  uuid?: string[];
+  source_ip?: string[];
+  source_pod?: string[];
+  source_fqdn?: string[];
+  source_label?: string[];
+  source_service?: string[];
+  destination_ip?: string[];
+  destination_pod?: string[];
+  destination_fqdn?: string[];
+  destination_label?: string[];
+  destination_service?: string[];
+  traffic_direction?: string[];
+  verdict?: string[];
+  drop_reason_desc?: string[];
+  event_type?: EventTypeFilter[];
+  protocol?: string[];
+  source_port?: string[];
+  destination_port?: string[];
+  reply?: boolean[];
+  source_identity?: number[];
+  destination_identity?: number[];
+  node_name?: string[];
+  ip_version?: string[];
+}
+
+/** A GetFlows request in JSON shape: allow list = `whitelist`, deny list = `blacklist`; times RFC 3339. */
+export interface FlowRequest {
+  whitelist: FlowFilter[];
+  blacklist: FlowFilter[];
+  number?: number;
+  first?: boolean;
+  follow?: boolean;
+  since?: string;
+  until?: string;
+}
+
+/** One line of `hubble observe -o jsonpb` output (an observer.GetFlowsResponse). */
+export interface FlowResponseLine {
+  flow?: Flow;
+  lost_events?: { source?: string; num_events_lost?: string; first?: string; last?: string; cpu?: number };
+  node_name?: string;
+  time?: string;
 }
 
 export type FlowStreamStateName = 'connecting' | 'live' | 'reconnecting' | 'failed' | 'closed' | 'done';
@@ -92,4 +157,8 @@ export interface FlowBatch {
   /** total flows held / evicted from the ring buffer so far */
   held: number;
   evicted: number;
+  /** flows the server reported lost (LostEvent counts), so far */
+  lost?: number;
+  /** total flows received on this stream so far (held + evicted, duplicates excluded) */
+  received?: number;
 }
