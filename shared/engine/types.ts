@@ -1,4 +1,5 @@
 import type { ObjectRef, PolicyKind, Protocol } from '../k8s/types';
+import type { Snapshot } from '../snapshot/types';
 
 /**
  * The engine's public result types. Consumers (CLI, wizard, report, UI, check, flow explain) rely on
@@ -148,7 +149,9 @@ export type NearMissCode =
   | 'selector-matches-no-pod'
   | 'policy-in-other-namespace'
   | 'named-port-not-exposed'
-  | 'policy-types-disables-rules';
+  | 'policy-types-disables-rules'
+  /** two single-selector peers (OR) where one peer with both selectors (AND) was probably meant */
+  | 'separate-peers-or';
 
 export interface NearMiss {
   code: NearMissCode;
@@ -192,6 +195,8 @@ export interface TraceResult {
   /** behaviours assumed (ipBlock vs pod IPs, hairpin/self traffic, partial snapshot) */
   assumptions: string[];
   nearMisses: NearMiss[];
+  /** for a denied verdict: new policies that would admit exactly this flow on each denying side */
+  suggestedFixes?: Fix[];
   /** the snapshot was partial (some lists forbidden): the verdict may be incomplete */
   partial: boolean;
 }
@@ -237,4 +242,27 @@ export class EndpointError extends Error {
     super(message);
     this.name = 'EndpointError';
   }
+}
+
+/** Options of `createEngine`. Every field is optional; defaults come from the snapshot's CniFacts. */
+export interface EngineOptions {
+  /**
+   * Does an ipBlock (K8s NetworkPolicy) match pod IPs? Default: `snapshot.cni.ipBlockMatchesPodIPs`,
+   * else false under Cilium and true otherwise (no CNI detected, Calico, ...). Always stated in `assumptions`.
+   */
+  ipBlockMatchesPodIPs?: boolean;
+  /** Max Levenshtein distance for "one edit away" near misses (default 2). */
+  nearMissDistance?: number;
+}
+
+/** The policy engine built once per snapshot (indexes are precomputed; traces are cheap). */
+export interface Engine {
+  readonly snapshot: Snapshot;
+  /** `ns/pod`, a pod IP, or an external IP. Throws EndpointError for an unknown pod. */
+  resolveEndpoint(spec: string): EndpointInfo;
+  /** Throws EndpointError for unknown endpoints and for a bad port/protocol. */
+  trace(q: TraceQuery): TraceResult;
+  matrix(q: MatrixQuery): MatrixResult;
+  /** The ipBlock-vs-pod-IP behaviour this engine assumes. */
+  readonly ipBlockMatchesPodIPs: boolean;
 }

@@ -1,0 +1,253 @@
+/**
+ * Indexes over the snapshot's pods, namespaces and nodes, built once per engine, and the internal
+ * endpoint shape the evaluator works on.
+ */
+import type { Labels, Node, Pod, Protocol } from '../k8s/types';
+import { parseIp, type ParsedIp } from '../snapshot/ip';
+import type { Snapshot } from '../snapshot/types';
+import { editDistance } from './text';
+import { EndpointError, type EndpointInfo } from './types';
+
+export const NS_NAME_LABEL = 'kubernetes.io/metadata.name';
+
+export interface NamedPort {
+  name: string;
+  port: number;
+  protocol: Protocol;
+}
+
+/** An endpoint as the evaluator sees it. */
+export interface Endpoint {
+  kind: 'pod' | 'external';
+  /** `ns/name` for pods, the IP for external addresses */
+  key: string;
+  namespace?: string;
+  name?: string;
+  labels: Labels;
+  namespaceLabels: Labels;
+  ipText?: string;
+  ip?: ParsedIp;
+  /** node the pod runs on, or the node that owns an external IP */
+  node?: string;
+  nodeLabels?: Labels;
+  hostNetwork: boolean;
+  /** a pod-network pod: pod and namespace selectors can select it */
+  selectable: boolean;
+  /** the endpoint's address is a node address (hostNetwork pods and node IPs) */
+  isNodeAddress: boolean;
+  namedPorts: NamedPort[];
+  pod?: Pod;
+}
+
+export class ClusterIndex {
+  readonly podsByNamespace = new Map<string, Pod[]>();
+  readonly podByKey = new Map<string, Pod>();
+  readonly podByIp = new Map<string, Pod>();
+  readonly namespaceLabels = new Map<string, Labels>();
+  /** namespaces that exist as Namespace objects */
+  readonly knownNamespaces = new Set<string>();
+  /** namespaces whose labels were completed with kubernetes.io/metadata.name */
+  readonly synthesizedNamespaceLabel = new Set<string>();
+  readonly nodeByName = new Map<string, Node>();
+  readonly nodeByIp = new Map<string, Node>();
+  /** pods with an IP, in a stable order (namespace, name) */
+  readonly endpointPods: Pod[] = [];
+  readonly podsWithoutIp: Pod[] = [];
+  private readonly endpointCache = new Map<string, Endpoint>();
+
+  constructor(readonly snapshot: Snapshot) {
+    for (const ns of snapshot.namespaces ?? []) {
+      const name = ns.metadata.name;
+      this.knownNamespaces.add(name);
+      const labels = { ...(ns.metadata.labels ?? {}) };
+      if (labels[NS_NAME_LABEL] === undefined) {
+        // the API server sets this label on every namespace (1.21+); hand-written files may omit it
+        labels[NS_NAME_LABEL] = name;
+        this.synthesizedNamespaceLabel.add(name);
+      }
+      this.namespaceLabels.set(name, labels);
+    }
+    for (const node of snapshot.nodes ?? []) {
+      this.nodeByName.set(node.metadata.name, node);
+      for (const a of node.status?.addresses ?? []) {
+        if (a.type === 'InternalIP' || a.type === 'ExternalIP') this.nodeByIp.set(a.address, node);
+      }
+    }
+    const pods = [...(snapshot.pods ?? [])].sort((a, b) => {
+      const na = a.metadata.namespace ?? 'default';
+      const nb = b.metadata.namespace ?? 'default';
+      return na < nb
+        ? -1
+        : na > nb
+          ? 1
+          : a.metadata.name < b.metadata.name
+            ? -1
+            : a.metadata.name > b.metadata.name
+              ? 1
+              : 0;
+    });
+    for (const pod of pods) {
+      const ns = pod.metadata.namespace ?? 'default';
+      if (!this.namespaceLabels.has(ns)) {
+        this.namespaceLabels.set(ns, { [NS_NAME_LABEL]: ns });
+        this.synthesizedNamespaceLabel.add(ns);
+      }
+      const list = this.podsByNamespace.get(ns);
+      if (list) list.push(pod);
+      else this.podsByNamespace.set(ns, [pod]);
+      this.podByKey.set(`${ns}/${pod.metadata.name}`, pod);
+      const ips = podIps(pod);
+      if (ips.length === 0) this.podsWithoutIp.push(pod);
+      else {
+        this.endpointPods.push(pod);
+        for (const ip of ips) {
+          const prev = this.podByIp.get(ip);
+          // a pod-network pod wins over hostNetwork pods that share the node IP
+          if (!prev || (prev.spec?.hostNetwork && !pod.spec?.hostNetwork)) this.podByIp.set(ip, pod);
+        }
+      }
+    }
+  }
+
+  nsLabels(ns: string): Labels {
+    return this.namespaceLabels.get(ns) ?? { [NS_NAME_LABEL]: ns };
+  }
+
+  podEndpoint(pod: Pod): Endpoint {
+    const ns = pod.metadata.namespace ?? 'default';
+    const key = `${ns}/${pod.metadata.name}`;
+    const cached = this.endpointCache.get(key);
+    if (cached) return cached;
+    const ipText = podIps(pod)[0];
+    const hostNetwork = pod.spec?.hostNetwork === true;
+    const node = pod.spec?.nodeName;
+    const ep: Endpoint = {
+      kind: 'pod',
+      key,
+      namespace: ns,
+      name: pod.metadata.name,
+      labels: pod.metadata.labels ?? {},
+      namespaceLabels: this.nsLabels(ns),
+      ipText,
+      ip: ipText ? parseIp(ipText) : undefined,
+      node,
+      nodeLabels: node ? (this.nodeByName.get(node)?.metadata.labels ?? {}) : undefined,
+      hostNetwork,
+      selectable: !hostNetwork,
+      isNodeAddress: hostNetwork,
+      namedPorts: namedPorts(pod),
+      pod,
+    };
+    this.endpointCache.set(key, ep);
+    return ep;
+  }
+
+  externalEndpoint(ipText: string): Endpoint {
+    const node = this.nodeByIp.get(ipText);
+    return {
+      kind: 'external',
+      key: ipText,
+      labels: {},
+      namespaceLabels: {},
+      ipText,
+      ip: parseIp(ipText),
+      node: node?.metadata.name,
+      nodeLabels: node ? (node.metadata.labels ?? {}) : undefined,
+      hostNetwork: false,
+      selectable: false,
+      isNodeAddress: !!node,
+      namedPorts: [],
+    };
+  }
+
+  /** `ns/pod`, a pod IP, or an external IP. */
+  resolve(spec: string): Endpoint {
+    const text = spec.trim();
+    if (!text)
+      throw new EndpointError('Empty endpoint: give `namespace/pod`, a pod IP or an external IP.', spec);
+    const ip = parseIp(text);
+    if (ip) {
+      const pod = this.podByIp.get(text);
+      if (pod && !(pod.spec?.hostNetwork && this.nodeByIp.has(text))) return this.podEndpoint(pod);
+      return this.externalEndpoint(text);
+    }
+    const slash = text.indexOf('/');
+    if (slash <= 0 || slash === text.length - 1 || text.indexOf('/', slash + 1) !== -1) {
+      const matches = [...this.podByKey.keys()].filter((k) => k.endsWith(`/${text}`));
+      throw new EndpointError(
+        `"${text}" is not an endpoint: give \`namespace/pod\`, a pod IP or an external IP.`,
+        spec,
+        matches.length ? matches.slice(0, 5) : this.suggest(text),
+      );
+    }
+    const pod = this.podByKey.get(text);
+    if (pod) return this.podEndpoint(pod);
+    const ns = text.slice(0, slash);
+    const suggestions = this.suggest(text);
+    const nsKnown = this.knownNamespaces.has(ns) || this.podsByNamespace.has(ns);
+    const msg = nsKnown
+      ? `Pod ${text} is not in the snapshot.`
+      : `Pod ${text} is not in the snapshot (namespace ${ns} has no pods in it).`;
+    throw new EndpointError(
+      suggestions.length ? `${msg} Did you mean ${suggestions.slice(0, 3).join(', ')}?` : msg,
+      spec,
+      suggestions,
+    );
+  }
+
+  /** Close `ns/pod` names: same prefix (deployment name), small edit distance, same name in other namespaces. */
+  suggest(text: string): string[] {
+    const scored: [number, string][] = [];
+    const [ns, name = ''] = text.includes('/') ? text.split('/', 2) : ['', text];
+    for (const key of this.podByKey.keys()) {
+      const [kns, kname] = key.split('/', 2);
+      let score = Infinity;
+      if (name && kname.startsWith(name) && (!ns || kns === ns)) score = 0.5;
+      else if (name && kname === name) score = 1;
+      else {
+        const d = editDistance(text, key, 3);
+        if (d <= 3) score = d;
+        else if (name && kname.startsWith(name)) score = 2.5;
+      }
+      if (score !== Infinity) scored.push([score, key]);
+    }
+    scored.sort((a, b) => a[0] - b[0] || (a[1] < b[1] ? -1 : 1));
+    return scored.slice(0, 5).map(([, k]) => k);
+  }
+
+  toInfo(ep: Endpoint): EndpointInfo {
+    if (ep.kind === 'pod') {
+      return {
+        kind: 'pod',
+        namespace: ep.namespace!,
+        name: ep.name!,
+        ip: ep.ipText,
+        node: ep.node,
+        hostNetwork: ep.hostNetwork,
+        labels: { ...ep.labels },
+        namespaceLabels: { ...ep.namespaceLabels },
+      };
+    }
+    return ep.node
+      ? { kind: 'external', ip: ep.ipText!, node: ep.node }
+      : { kind: 'external', ip: ep.ipText! };
+  }
+}
+
+export function podIps(pod: Pod): string[] {
+  const out: string[] = [];
+  if (pod.status?.podIP) out.push(pod.status.podIP);
+  for (const p of pod.status?.podIPs ?? []) if (p?.ip && !out.includes(p.ip)) out.push(p.ip);
+  return out;
+}
+
+export function namedPorts(pod: Pod): NamedPort[] {
+  const out: NamedPort[] = [];
+  for (const c of [...(pod.spec?.containers ?? []), ...(pod.spec?.initContainers ?? [])]) {
+    for (const p of c.ports ?? []) {
+      if (p.name)
+        out.push({ name: p.name, port: p.containerPort, protocol: (p.protocol ?? 'TCP') as Protocol });
+    }
+  }
+  return out;
+}
