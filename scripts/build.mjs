@@ -1,7 +1,7 @@
 // `npm run build`: the Electron app (main, preload, renderer) with electron-vite, then the CLI and
 // browser-mode host bundles with esbuild. Everything lands in out/.
 import { spawnSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildNodeEntries } from './build-cli.mjs';
@@ -18,6 +18,7 @@ function syncVersion() {
 }
 
 export async function buildAll({ quiet = false } = {}) {
+  const started = Date.now();
   syncVersion();
   const bin = join(root, 'node_modules', 'electron-vite', 'bin', 'electron-vite.js');
   const r = spawnSync(process.execPath, [bin, 'build', ...(quiet ? ['--logLevel', 'warn'] : [])], {
@@ -27,6 +28,8 @@ export async function buildAll({ quiet = false } = {}) {
   });
   if (r.status !== 0) throw new Error(`electron-vite build failed (exit ${r.status ?? r.signal})`);
   await buildNodeEntries();
+  writeFileSync(join(root, 'out', '.build-stamp'), new Date(started).toISOString() + '\n');
+  utimesSync(join(root, 'out', '.build-stamp'), started / 1000, started / 1000);
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

@@ -1,4 +1,9 @@
 import { ApiError } from '@shared/api/contract';
+import { createEngine } from '@shared/engine';
+import { diagnose } from '@shared/diagnose';
+import { parseSnapshotTexts } from '@shared/snapshot/parse';
+import { exportSnapshotYaml } from '@shared/snapshot/export';
+import { loadSnapshotFiles } from '../snapshot/load-files';
 import type { ServiceDeps } from './deps';
 
 function unavailable(what: string): never {
@@ -8,12 +13,12 @@ function unavailable(what: string): never {
 /** The real domain modules behind the API services. */
 export function defaultDeps(): ServiceDeps {
   return {
-    loadSnapshotFiles: async () => unavailable('loading snapshot files'),
-    parseSnapshotTexts: () => unavailable('parsing snapshots'),
-    exportSnapshotYaml: () => unavailable('snapshot export'),
-    createEngine: () => unavailable('the policy engine'),
+    loadSnapshotFiles: (paths) => loadSnapshotFiles(paths),
+    parseSnapshotTexts,
+    exportSnapshotYaml,
+    createEngine: (snapshot) => createEngine(snapshot),
     lintSnapshot: () => unavailable('lint'),
-    diagnose: () => unavailable('the diagnosis wizard'),
+    diagnose: (engine, question) => diagnose(engine, question),
     exportReport: async () => unavailable('report export'),
     runCheckText: () => unavailable('check'),
     listContexts: () => ({ contexts: [], problems: [] }),

@@ -52,6 +52,8 @@ export function toApiErrorPayload(err: unknown): ApiErrorPayload {
     let code: ApiErrorPayload['code'] = 'internal';
     if (apiCode && CODES.has(apiCode)) code = apiCode as ApiErrorPayload['code'];
     else if (apiCode && ERRNO_CODES[apiCode]) code = ERRNO_CODES[apiCode];
+    else if (e.name === 'SnapshotFileError')
+      code = /no such file/.test(e.message) ? 'not-found' : 'bad-input';
     else if (NAME_CODES[e.name]) code = NAME_CODES[e.name];
     const details = Array.isArray(e.details)
       ? e.details.filter((d): d is string => typeof d === 'string')
