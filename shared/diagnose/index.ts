@@ -1,14 +1,8 @@
 import { createTwoFilesPatch } from 'diff';
-import type {
-  Fix,
-  LintFinding,
-  NearMiss,
-  NearMissCode,
-  PolicyRef,
-  TraceQuery,
-  TraceResult,
-} from '../engine/types';
+import type { Engine, Fix, LintFinding, NearMiss, NearMissCode, PolicyRef } from '../engine/types';
+import { lintSnapshot } from '../lint';
 import type { CniFacts, Snapshot } from '../snapshot/types';
+import { detectCni } from '../cni/detect';
 import { buildContext } from './context';
 import { policyKey } from './objects';
 import { cniStep } from './step-cni';
@@ -23,18 +17,22 @@ export { applyFix, FixApplyError } from './apply-fix';
 export { diagnoseToJson, diagnosisToText } from './output';
 export type * from './types';
 
-/** What diagnose needs from the engine (the engine of shared/engine satisfies it). */
-export interface DiagnoseEngine {
-  readonly snapshot: Snapshot;
-  trace(q: TraceQuery): TraceResult;
-  /** the ipBlock-vs-pod-IP behaviour the engine assumes */
-  readonly ipBlockMatchesPodIPs?: boolean;
+const lintCache = new WeakMap<Engine, LintFinding[]>();
+
+/** Lint findings of the engine's snapshot, computed once per engine. */
+export function lintFor(engine: Engine): LintFinding[] {
+  let l = lintCache.get(engine);
+  if (!l) {
+    l = lintSnapshot(engine.snapshot, engine);
+    lintCache.set(engine, l);
+  }
+  return l;
 }
 
 export interface DiagnoseOptions {
-  /** lint findings for the snapshot (default: none; callers pass `lintSnapshot(snapshot, engine)`) */
+  /** lint findings for the snapshot (default: `lintSnapshot(snapshot, engine)`, cached per engine) */
   lint?: LintFinding[];
-  /** CNI facts (default: the snapshot's own facts) */
+  /** CNI facts (default: the snapshot's own facts, else detected from the snapshot) */
   cni?: CniFacts;
 }
 
@@ -96,11 +94,7 @@ function addNearMisses(steps: DiagnoseStep[], nearMisses: NearMiss[], sidesDenie
  * with a status, the evidence checked (actual values) and concrete fixes. Throws the engine's
  * EndpointError for unknown endpoints.
  */
-export function diagnose(
-  engine: DiagnoseEngine,
-  question: Question,
-  options: DiagnoseOptions = {},
-): Diagnosis {
+export function diagnose(engine: Engine, question: Question, options: DiagnoseOptions = {}): Diagnosis {
   const snapshot = engine.snapshot;
   const trace = engine.trace({
     from: question.from,
@@ -108,29 +102,46 @@ export function diagnose(
     port: question.port,
     protocol: question.protocol,
   });
-  const cni = options.cni ?? snapshot.cni;
-  const ctx = buildContext(snapshot, question, trace, cni, options.lint ?? [], engine.ipBlockMatchesPodIPs);
+  const cni = options.cni ?? snapshot.cni ?? detectCni(snapshot);
+  const ctx = buildContext(
+    snapshot,
+    question,
+    trace,
+    cni,
+    options.lint ?? lintFor(engine),
+    engine.ipBlockMatchesPodIPs,
+  );
 
   const involved = new Map<string, PolicyRef>();
   const addRef = (r: PolicyRef) => involved.set(policyKey(r), r);
-  for (const side of ctx.sides) for (const a of side.analyses) addRef(a.ref);
+  for (const side of ctx.sides)
+    for (const a of side.analyses)
+      if (
+        a.selectsSubject ||
+        a.nearSelectsSubject ||
+        !a.inSubjectNamespace ||
+        (a.appliesToDirection && a.rules.some((r) => r.matched))
+      )
+        addRef(a.ref);
   for (const dt of [trace.egress, trace.ingress]) {
     for (const p of dt.policies) if (p.selectsSubject) addRef(p.policy);
     for (const r of dt.isolatedBy) addRef(r);
     for (const r of dt.decidedBy) addRef(r.policy);
   }
-  for (const nm of trace.nearMisses) addRef(nm.policy);
+  // NetworkPolicy near misses are covered by diagnose's own analysis; other families come from the engine
+  const nearMisses = trace.nearMisses.filter((nm) => nm.policy.kind !== 'NetworkPolicy');
+  for (const nm of nearMisses) addRef(nm.policy);
   for (const r of trace.decidedBy) addRef(r);
   const involvedPolicies = [...involved.values()];
 
-  const steps: DiagnoseStep[] = [
-    labelsStep(ctx),
-    namespaceStep(ctx),
-    syntaxStep(ctx, involvedPolicies),
-    cniStep(ctx),
-  ];
+  const labels = labelsStep(ctx);
+  const namespace = namespaceStep(ctx);
+  const covered = new Set<string>();
+  for (const st of [labels, namespace])
+    for (const f of st.findings) if (f.policy) covered.add(policyKey(f.policy));
+  const steps: DiagnoseStep[] = [labels, namespace, syntaxStep(ctx, involvedPolicies, covered), cniStep(ctx)];
   const denied = new Set<string>(ctx.sides.filter((s) => s.denied).map((s) => s.ctx.direction));
-  addNearMisses(steps, trace.nearMisses, denied);
+  addNearMisses(steps, nearMisses, denied);
   const fixesSoFar = steps.reduce(
     (n, s) => n + s.findings.filter((f) => f.fix && f.severity === 'error').length,
     0,

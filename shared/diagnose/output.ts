@@ -64,7 +64,7 @@ export function diagnosisToText(d: Diagnosis): string {
       if (f.fix) {
         out.push(`      fix: ${f.fix.description}`);
         if (f.fix.kind === 'command' && f.fix.command) out.push(`        $ ${f.fix.command}`);
-        else if (f.fix.diff) out.push(indent(f.fix.diff.split('\n').slice(2).join('\n'), '        '));
+        else if (f.fix.diff) out.push(indent(f.fix.diff.split('\n').slice(1).join('\n'), '        '));
         else if (f.fix.yaml) out.push(indent(f.fix.yaml, '        '));
       }
     }

@@ -88,11 +88,13 @@ export function labelsStep(c: DiagnoseContext): DiagnoseStep {
     });
     for (const a of side.analyses) {
       if (!a.inSubjectNamespace) continue;
+      const wouldAllowIfSelected = a.appliesToDirection && a.rules.some((r) => r.matched);
+      if (!a.selectsSubject && !a.nearSelectsSubject && !wouldAllowIfSelected) continue;
       const typoCause = side.denied && !a.selectsSubject && (a.nearSelectsSubject || a.selectsNoPod);
       evidence.push(
         comparisonEvidence(`${formatPolicyRef(a.ref)} podSelector vs ${side.role}`, a.subject, typoCause, a),
       );
-      if (a.selectsNoPod)
+      if (a.selectsNoPod && !a.selectsSubject)
         evidence.push({
           label: `${formatPolicyRef(a.ref)} selects`,
           value: `no pod in namespace ${a.ref.namespace}`,
@@ -156,13 +158,6 @@ export function labelsStep(c: DiagnoseContext): DiagnoseStep {
                 `Label ${subjectName} so that ${formatPolicyRef(a.ref)} selects it`,
               )
             : undefined,
-        });
-      } else {
-        findings.push({
-          severity: 'warning',
-          code: 'selector-matches-no-pod',
-          policy: a.ref,
-          message: `${formatPolicyRef(a.ref)} selects no pod (${a.subject.selector}).`,
         });
       }
     }

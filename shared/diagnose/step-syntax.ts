@@ -45,7 +45,11 @@ function portsText(ports: NetworkPolicyPort[] | undefined): string {
 }
 
 /** Step 3 — syntax: schema errors and the classic mistakes in the policies involved. */
-export function syntaxStep(c: DiagnoseContext, involved: PolicyRef[]): DiagnoseStep {
+export function syntaxStep(
+  c: DiagnoseContext,
+  involved: PolicyRef[],
+  covered: Set<string> = new Set(),
+): DiagnoseStep {
   const evidence: Evidence[] = [];
   const findings: StepFinding[] = [];
   const involvedKeys = new Set(involved.map(policyKey));
@@ -65,7 +69,7 @@ export function syntaxStep(c: DiagnoseContext, involved: PolicyRef[]): DiagnoseS
     });
   }
 
-  const ownPolicies = new Set<string>();
+  const ownPolicies = new Set<string>(covered);
   const add = (f: StepFinding) => {
     findings.push(f);
     if (f.policy) ownPolicies.add(policyKey(f.policy));
@@ -100,7 +104,7 @@ export function syntaxStep(c: DiagnoseContext, involved: PolicyRef[]): DiagnoseS
         const peers = rulePeers(a.policy, direction, r.index);
         // OR vs AND peers
         const pair = orPeerPair(peers);
-        if (pair && peers && isPolicyPod(peer)) {
+        if (pair && peers && isPolicyPod(peer) && r.ports.matched) {
           const nsSel = peers[pair.nsPeer].namespaceSelector!;
           const podSel = peers[pair.podPeer].podSelector!;
           const andMatches =
@@ -247,7 +251,7 @@ export function syntaxStep(c: DiagnoseContext, involved: PolicyRef[]): DiagnoseS
     });
     if (ownPolicies.has(policyKey(f.object))) continue;
     findings.push({
-      severity: f.severity === 'error' ? 'warning' : f.severity,
+      severity: f.severity === 'error' ? 'warning' : 'info',
       code: `lint:${f.rule}`,
       message: text,
       fix: f.fix
