@@ -1,7 +1,7 @@
 import { createTwoFilesPatch } from 'diff';
 import type { Engine, Fix, LintFinding, NearMiss, NearMissCode, PolicyRef } from '../engine/types';
 import { lintSnapshot } from '../lint';
-import type { CniFacts, Snapshot } from '../snapshot/types';
+import type { CniFacts } from '../snapshot/types';
 import { detectCni } from '../cni/detect';
 import { buildContext } from './context';
 import { policyKey } from './objects';
