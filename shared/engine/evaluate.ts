@@ -152,16 +152,31 @@ export function evaluateDirection(
   }
 
   // gather the policies selecting the subject
-  const admin = compiled.admin.filter((p) => p[dir] && subjectSelects(p.subject, subject));
+  // hairpin: a pod's traffic to its own pod IP is not subject to ClusterNetworkPolicy (v1alpha2)
+  const selfPair = subject.kind === 'pod' && subject.key === peer.key;
+  const inScope = (p: PolicyIR) => !(selfPair && p.family === 'ClusterNetworkPolicy');
+  const admin = compiled.admin.filter((p) => p[dir] && inScope(p) && subjectSelects(p.subject, subject));
   const nps = (compiled.npByNamespace.get(subject.namespace!) ?? []).filter((p) =>
     subjectSelects(p.subject, subject),
   );
   const isolating = nps.filter((p) => p[dir]);
-  const baseline = compiled.baseline.filter((p) => p[dir] && subjectSelects(p.subject, subject));
+  const baseline = compiled.baseline.filter(
+    (p) => p[dir] && inScope(p) && subjectSelects(p.subject, subject),
+  );
   const evals = new Map<PolicyIR, PolicyEvaluation>();
   for (const p of [...admin, ...isolating, ...baseline])
     evals.set(p, evaluatePolicy(p, dir, subject, peer, flow, dst, opts));
   const notes: string[] = [];
+  if (
+    selfPair &&
+    [...compiled.admin, ...compiled.baseline].some(
+      (p) => p.family === 'ClusterNetworkPolicy' && p[dir] && subjectSelects(p.subject, subject),
+    )
+  ) {
+    notes.push(
+      'hairpin: ClusterNetworkPolicies do not apply to a pod connecting to its own pod IP, so they were skipped for this self pair.',
+    );
+  }
   for (const p of nps) {
     if (!p[dir] && p.ignoredRules[dir]) {
       notes.push(

@@ -258,40 +258,55 @@ export function computeMatrix(
       }
     }
   };
+  const computeRow = (dir: Direction, s: number, allowed: Bits, selfPair: boolean): void => {
+    const rep = classes[s].rep;
+    if (!rep.selectable) {
+      allowed.set(ALL);
+      return;
+    }
+    // hairpin: ClusterNetworkPolicies do not apply to a pod's traffic to its own pod IP
+    const inScope = (p: PolicyIR) => !(selfPair && p.family === 'ClusterNetworkPolicy');
+    undecided.set(ALL);
+    const own = rep.node ? hostByNode.get(rep.node) : undefined;
+    if (own)
+      for (let w = 0; w < W; w++) {
+        allowed[w] |= own[w];
+        undecided[w] &= ~own[w];
+      }
+    const admin = compiled.admin.filter((p) => p[dir] && inScope(p) && subjectSelects(p.subject, rep));
+    passed.fill(0);
+    firstMatch(admin, dir, s, allowed, passed);
+    for (let w = 0; w < W; w++) undecided[w] |= passed[w];
+    const isolating = (compiled.npByNamespace.get(rep.namespace!) ?? []).filter(
+      (p) => p[dir] && subjectSelects(p.subject, rep),
+    );
+    if (isolating.length > 0) {
+      for (const p of isolating)
+        for (const r of p[dir]!.rules) {
+          const m = ruleMask(r, dir, s);
+          if (!m) continue;
+          for (let w = 0; w < W; w++) allowed[w] |= m[w] & undecided[w];
+        }
+      return;
+    }
+    const baseline = compiled.baseline.filter((p) => p[dir] && inScope(p) && subjectSelects(p.subject, rep));
+    firstMatch(baseline, dir, s, allowed, null);
+    for (let w = 0; w < W; w++) allowed[w] |= undecided[w];
+  };
+  const hasCnp = compiled.policies.some((p) => p.family === 'ClusterNetworkPolicy');
+  const selfAllowed: Record<Direction, Uint8Array> = {
+    egress: new Uint8Array(C),
+    ingress: new Uint8Array(C),
+  };
+  const tmp = new Uint32Array(W);
   for (const dir of ['egress', 'ingress'] as Direction[]) {
     for (let s = 0; s < C; s++) {
-      const rep = classes[s].rep;
-      const allowed = result[dir].row(s);
-      if (!rep.selectable) {
-        allowed.set(ALL);
-        continue;
-      }
-      undecided.set(ALL);
-      const own = rep.node ? hostByNode.get(rep.node) : undefined;
-      if (own)
-        for (let w = 0; w < W; w++) {
-          allowed[w] |= own[w];
-          undecided[w] &= ~own[w];
-        }
-      const admin = compiled.admin.filter((p) => p[dir] && subjectSelects(p.subject, rep));
-      passed.fill(0);
-      firstMatch(admin, dir, s, allowed, passed);
-      for (let w = 0; w < W; w++) undecided[w] |= passed[w];
-      const isolating = (compiled.npByNamespace.get(rep.namespace!) ?? []).filter(
-        (p) => p[dir] && subjectSelects(p.subject, rep),
-      );
-      if (isolating.length > 0) {
-        for (const p of isolating)
-          for (const r of p[dir]!.rules) {
-            const m = ruleMask(r, dir, s);
-            if (!m) continue;
-            for (let w = 0; w < W; w++) allowed[w] |= m[w] & undecided[w];
-          }
-        continue;
-      }
-      const baseline = compiled.baseline.filter((p) => p[dir] && subjectSelects(p.subject, rep));
-      firstMatch(baseline, dir, s, allowed, null);
-      for (let w = 0; w < W; w++) allowed[w] |= undecided[w];
+      computeRow(dir, s, result[dir].row(s), false);
+      if (hasCnp) {
+        tmp.fill(0);
+        computeRow(dir, s, tmp, true);
+        selfAllowed[dir][s] = (tmp[s >>> 5] >>> (s & 31)) & 1;
+      } else selfAllowed[dir][s] = result[dir].get(s, s) ? 1 : 0;
     }
   }
   const validDst = new Uint8Array(C);
@@ -309,7 +324,13 @@ export function computeMatrix(
     pods: eps.map((e) => e.key),
     classOf,
     classCount: C,
-    allowed: (src: number, dst: number) => classAllowed(classOf[src], classOf[dst]),
+    allowed: (src: number, dst: number) => {
+      if (src === dst) {
+        const c = classOf[src];
+        return validDst[c] === 1 && selfAllowed.egress[c] === 1 && selfAllowed.ingress[c] === 1;
+      }
+      return classAllowed(classOf[src], classOf[dst]);
+    },
     allowedClassPairs: () => {
       const out: Array<[number, number]> = [];
       for (let a = 0; a < C; a++) for (let b = 0; b < C; b++) if (classAllowed(a, b)) out.push([a, b]);

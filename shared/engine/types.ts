@@ -218,7 +218,10 @@ export interface MatrixResult {
   classCount: number;
   /** allowed(srcPodIndex, dstPodIndex) */
   allowed(src: number, dst: number): boolean;
-  /** allowed class pairs, as [srcClass, dstClass] */
+  /**
+   * allowed class pairs, as [srcClass, dstClass], for two distinct pods. A pod's traffic to itself can
+   * differ from its class pair (ClusterNetworkPolicies exempt hairpin): use `allowed(i, i)` for self pairs.
+   */
   allowedClassPairs(): Array<[number, number]>;
   /** pods without an IP that were skipped */
   skipped: string[];
