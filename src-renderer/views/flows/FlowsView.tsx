@@ -1,0 +1,332 @@
+import { useEffect, useMemo, useRef, useState } from 'react';
+import type { Flow, FlowFilterOptions } from '@shared/flows/types';
+import { buildFlowFilters, parseHubbleArgs, toHubbleCommand } from '@shared/flows/filter';
+import { compileFilters } from '@shared/flows/match';
+import { exportFlowLines } from '@shared/flows/jsonl';
+import { nsVisible, useSession } from '../../stores/session';
+import { subscribeFlowEvents, useFlows } from '../../stores/flows';
+import { readFiles, downloadFile } from '../../lib/download';
+import { CopyButton } from '../../components/CopyButton';
+import { FlowTable } from './FlowTable';
+import { FlowDetail } from './FlowDetail';
+import { flowRow, verdictClass } from './flow-format';
+import { loadDemoFlows } from './demo-flows';
+import { toastError } from '../../stores/toasts';
+
+const stateWords: Record<string, string> = {
+  connecting: 'Connecting…',
+  live: 'Live',
+  reconnecting: 'Reconnecting…',
+  failed: 'Failed',
+  closed: 'Closed',
+  done: 'Done',
+};
+
+function useFilter(text: string): { opts: FlowFilterOptions; error?: string; test?: (f: Flow) => boolean } {
+  return useMemo(() => {
+    if (!text.trim()) return { opts: {} };
+    try {
+      const opts = parseHubbleArgs(text);
+      return { opts, test: compileFilters(buildFlowFilters(opts)) };
+    } catch (e) {
+      return { opts: {}, error: e instanceof Error ? e.message : String(e) };
+    }
+  }, [text]);
+}
+
+export function FlowsView() {
+  const flows = useFlows((s) => s.flows);
+  const version = useFlows((s) => s.version);
+  const paused = useFlows((s) => s.paused);
+  const held = useFlows((s) => s.held.length);
+  const evicted = useFlows((s) => s.evicted);
+  const source = useFlows((s) => s.source);
+  const stream = useFlows((s) => s.stream);
+  const importErrors = useFlows((s) => s.importErrors);
+  const selected = useFlows((s) => s.selected);
+  const summary = useSession((s) => s.summary);
+  const nsFilter = useSession((s) => s.namespaces);
+  const [filterText, setFilterText] = useState('');
+  const [draftText, setDraftText] = useState('');
+  const [dragging, setDragging] = useState(false);
+  const fileInput = useRef<HTMLInputElement>(null);
+  const filter = useFilter(filterText);
+
+  useEffect(() => subscribeFlowEvents(), []);
+
+  const shown = useMemo(() => {
+    const test = filter.test;
+    return flows.filter((f) => {
+      if (nsFilter.length > 0) {
+        const r = flowRow(f);
+        if (!nsVisible(nsFilter, r.srcNs) && !nsVisible(nsFilter, r.dstNs)) return false;
+      }
+      return !test || test(f);
+    });
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [flows, version, filter, nsFilter]);
+
+  const counts = useMemo(() => {
+    const c: Record<string, number> = {};
+    for (const f of shown) c[f.verdict ?? 'UNKNOWN'] = (c[f.verdict ?? 'UNKNOWN'] ?? 0) + 1;
+    return c;
+  }, [shown]);
+
+  const command = toHubbleCommand(filter.opts);
+  const canLive = summary?.source.type === 'context';
+  const isDemo = summary?.source.type === 'demo';
+
+  const onFiles = async (files: FileList | File[]) => {
+    const list = await readFiles(files);
+    for (const f of list) useFlows.getState().importText(f.name, f.text);
+  };
+
+  const applyFilter = (text: string) => {
+    setDraftText(text);
+    setFilterText(text);
+  };
+
+  return (
+    <div
+      className={`flows-view ${dragging ? 'dragging' : ''}`}
+      onDragOver={(e) => {
+        if (e.dataTransfer.types.includes('Files')) {
+          e.preventDefault();
+          setDragging(true);
+        }
+      }}
+      onDragLeave={(e) => {
+        if (e.currentTarget === e.target) setDragging(false);
+      }}
+      onDrop={(e) => {
+        e.preventDefault();
+        setDragging(false);
+        if (e.dataTransfer.files.length) void onFiles(e.dataTransfer.files);
+      }}
+    >
+      <div className="view-head">
+        <div className="grow">
+          <h1>Flows</h1>
+          <div className="sub">
+            What the datapath did — {source ? <strong>{source.label}</strong> : 'no flows yet'}
+            {stream && source?.kind === 'stream' && (
+              <span className={`pill stream-${stream.state}`} data-testid="stream-state" role="status">
+                {stateWords[stream.state] ?? stream.state}
+                {stream.message ? `: ${stream.message}` : ''}
+              </span>
+            )}
+          </div>
+        </div>
+        {isDemo && (
+          <button
+            type="button"
+            className="btn"
+            data-testid="open-demo-flows"
+            onClick={() => void loadDemoFlows(summary?.snapshotId)}
+          >
+            Open demo flows
+          </button>
+        )}
+        {canLive && (
+          <button
+            type="button"
+            className="btn"
+            onClick={() =>
+              void useFlows
+                .getState()
+                .startStream({
+                  snapshotId: summary?.snapshotId,
+                  context: summary?.source.type === 'context' ? summary.source.context : undefined,
+                  label: 'Hubble Relay (live)',
+                })
+            }
+          >
+            Live from Hubble
+          </button>
+        )}
+        <button type="button" className="btn" onClick={() => fileInput.current?.click()}>
+          Import file…
+        </button>
+        <input
+          ref={fileInput}
+          type="file"
+          multiple
+          className="visually-hidden"
+          tabIndex={-1}
+          aria-hidden="true"
+          data-testid="flows-file-input"
+          accept=".json,.jsonl,.jsonpb,.txt,.log"
+          onChange={(e) => {
+            if (e.target.files) void onFiles(e.target.files);
+            e.target.value = '';
+          }}
+        />
+      </div>
+
+      {stream?.gap && (
+        <p className="banner warn" role="status">
+          Gap: Relay no longer had the flows between {stream.gap.from} and {stream.gap.to}.
+        </p>
+      )}
+      {importErrors.length > 0 && (
+        <details className="banner warn import-errors">
+          <summary>
+            {importErrors.length} line{importErrors.length === 1 ? '' : 's'} could not be read (the rest was
+            imported)
+          </summary>
+          <ul>
+            {importErrors.slice(0, 20).map((e, i) => (
+              <li key={i}>
+                line {e.line}: {e.message}
+              </li>
+            ))}
+          </ul>
+        </details>
+      )}
+
+      <form
+        className="filter-bar card"
+        onSubmit={(e) => {
+          e.preventDefault();
+          setFilterText(draftText);
+        }}
+      >
+        <label htmlFor="flow-filter" className="visually-hidden">
+          Filter flows (hubble observe flags)
+        </label>
+        <input
+          id="flow-filter"
+          className="input mono grow"
+          placeholder="--verdict DROPPED --namespace backend --to-port 8080"
+          value={draftText}
+          onChange={(e) => setDraftText(e.target.value)}
+          data-testid="flow-filter"
+          spellCheck={false}
+          autoComplete="off"
+          aria-invalid={!!filter.error}
+          aria-describedby="flow-filter-cmd"
+        />
+        <button type="submit" className="btn primary">
+          Filter
+        </button>
+        {filterText && (
+          <button type="button" className="btn ghost" onClick={() => applyFilter('')}>
+            Clear
+          </button>
+        )}
+      </form>
+      <div className="filter-cmd row" id="flow-filter-cmd">
+        {filter.error ? (
+          <span className="bad-text" role="alert">
+            {filter.error}
+          </span>
+        ) : (
+          <>
+            <span className="faint">Same as</span>
+            <code className="mono cmd" data-testid="hubble-command">
+              {command}
+            </code>
+            <CopyButton text={command} label="Copy" />
+          </>
+        )}
+      </div>
+
+      <div className="flows-toolbar row wrap">
+        <div className="verdict-counts row wrap" aria-label="Counts by verdict" data-testid="verdict-counts">
+          {Object.entries(counts)
+            .sort((a, b) => b[1] - a[1])
+            .map(([v, n]) => (
+              <button
+                key={v}
+                type="button"
+                className={`pill ${verdictClass(v)} pill-btn`}
+                title={`Show only ${v}`}
+                onClick={() => applyFilter(`--verdict ${v}`)}
+              >
+                {v} {n.toLocaleString()}
+              </button>
+            ))}
+          <span className="faint">
+            {shown.length.toLocaleString()} of {flows.length.toLocaleString()} shown
+            {evicted > 0 && ` · ${evicted.toLocaleString()} evicted from the buffer`}
+          </span>
+        </div>
+        <div className="grow" />
+        <button
+          type="button"
+          className={`btn ${paused ? 'primary' : ''}`}
+          onClick={() => useFlows.getState().setPaused(!paused)}
+          aria-pressed={paused}
+          data-testid="flows-pause"
+        >
+          {paused ? `▶ Resume${held ? ` (${held.toLocaleString()} new)` : ''}` : '❚❚ Pause'}
+        </button>
+        <button
+          type="button"
+          className="btn"
+          disabled={shown.length === 0}
+          onClick={() =>
+            downloadFile(
+              `flows-${new Date().toISOString().replace(/[:.]/g, '-')}.jsonpb`,
+              exportFlowLines(shown),
+              'application/x-ndjson',
+            )
+          }
+        >
+          ⤓ Export {filterText || nsFilter.length ? 'filtered' : 'all'}
+        </button>
+        <button
+          type="button"
+          className="btn"
+          disabled={!selected}
+          onClick={() =>
+            selected && downloadFile('flow.jsonpb', exportFlowLines([selected]), 'application/x-ndjson')
+          }
+        >
+          ⤓ Export selected
+        </button>
+      </div>
+
+      <div className="flows-main">
+        {flows.length === 0 ? (
+          <div className="empty flows-empty card">
+            <h2>No flows yet</h2>
+            <p>
+              Drop a <code>hubble observe -o jsonpb</code> file here, import one,{' '}
+              {isDemo ? 'open the demo’s recorded flows, ' : ''}
+              {canLive
+                ? 'or stream live from Hubble Relay.'
+                : 'or open a live context to stream from Hubble Relay.'}
+            </p>
+            <div className="row">
+              {isDemo && (
+                <button
+                  type="button"
+                  className="btn primary"
+                  onClick={() =>
+                    void loadDemoFlows(summary?.snapshotId).catch((e: unknown) =>
+                      toastError('Could not open the demo flows', e),
+                    )
+                  }
+                >
+                  Open demo flows
+                </button>
+              )}
+              <button type="button" className="btn" onClick={() => fileInput.current?.click()}>
+                Import file…
+              </button>
+            </div>
+          </div>
+        ) : (
+          <FlowTable flows={shown} />
+        )}
+        {selected && <FlowDetail flow={selected} />}
+      </div>
+      {dragging && (
+        <div className="drop-overlay" aria-hidden="true">
+          Drop flow files to import
+        </div>
+      )}
+    </div>
+  );
+}
