@@ -6,7 +6,7 @@ import type { PathSegment, SourceDocument } from './source-text';
 import { NAMESPACED, validateObject } from './validate-objects';
 import type { KnownKind } from './validate-objects';
 import { formatFieldPath, isObject } from './validate-fields';
-import { detectCniIfAvailable } from './cni-hook';
+import { detectCni } from '../cni/detect';
 
 export { SnapshotParseError } from './source-text';
 
@@ -436,7 +436,7 @@ function finish(loader: Loader): Snapshot {
       message: `${count} object${count === 1 ? '' : 's'} of kind ${kind}${versions ? ` (${[...versions].join(', ')})` : ''} ${count === 1 ? 'was' : 'were'} ignored: not used for network policy analysis`,
     });
   }
-  snap.cni = loader.cni ?? detectCniIfAvailable(snap);
+  snap.cni = loader.cni ?? detectCni(snap);
   return snap;
 }
 
