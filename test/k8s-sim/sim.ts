@@ -12,6 +12,7 @@ import type { TLSSocket } from 'node:tls';
 import { generateCa, generateClientCert, generateServerCert, type KeyPair } from './certs.js';
 import { kubeconfigYaml, type KubeconfigOptions } from './kubeconfig.js';
 import { PortForwarder } from './portforward.js';
+import { decodeReview } from './protobuf.js';
 import { forbiddenMessage, Rbac, type AuthUser, type RequestAttributes, type SimRule } from './rbac.js';
 import {
   CORE_RESOURCES,
@@ -108,10 +109,21 @@ function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
 }
 
-function stripForList(obj: KubeObjectLike, def: ResourceDef): Record<string, unknown> {
-  if (def.crd) return obj;
-  const { kind: _k, apiVersion: _a, ...rest } = obj;
-  return rest;
+/** Serialized list items, cached per stored object (stored objects are immutable: a change stores a new one). */
+const itemJsonCache = new WeakMap<KubeObjectLike, string>();
+
+/** A list item as JSON: typed resources drop kind/apiVersion like the real server, CRD items keep them. */
+function listItemJson(obj: KubeObjectLike, def: ResourceDef): string {
+  let json = itemJsonCache.get(obj);
+  if (json === undefined) {
+    if (def.crd) json = JSON.stringify(obj);
+    else {
+      const { kind: _k, apiVersion: _a, ...rest } = obj;
+      json = JSON.stringify(rest);
+    }
+    itemJsonCache.set(obj, json);
+  }
+  return json;
 }
 
 function encodeContinue(t: ContinueToken): string {
@@ -629,7 +641,7 @@ export class K8sSim {
           failure(405, 'MethodNotAllowed', `the server does not allow this method on the requested resource`),
         );
       }
-      const body = await readJsonBody(req);
+      const body = await readBody(req);
       if (body === undefined)
         return this.sendStatus(res, badRequest('the body of the request was in an unknown format'));
       return this.review(res, user, def, route.namespace, body);
@@ -673,7 +685,13 @@ export class K8sSim {
     }
     if (method === 'POST' && !route.name) {
       if (!this.rbac.allows(user, attrs('create'))) return this.forbidden(res, user, attrs('create'));
-      const body = (await readJsonBody(req)) as KubeObjectLike | undefined;
+      if (isProtobuf(req)) {
+        return this.sendStatus(
+          res,
+          failure(415, 'UnsupportedMediaType', 'k8s-sim reads protobuf only for access reviews'),
+        );
+      }
+      const body = (await readBody(req)) as KubeObjectLike | undefined;
       if (!body || typeof body !== 'object' || !body.metadata?.name) {
         return this.sendStatus(res, badRequest('the body of the request was in an unknown format'));
       }
@@ -750,13 +768,13 @@ export class K8sSim {
       }
       i = lo;
     }
-    const items: Record<string, unknown>[] = [];
+    const items: string[] = [];
     let lastKey: string | undefined;
     for (; i < keys.length; i++) {
       if (limit > 0 && items.length >= limit) break;
       const obj = this.store.get(def, keys[i]!)!;
       if (!matches(obj)) continue;
-      items.push(stripForList(obj, def));
+      items.push(listItemJson(obj, def));
       lastKey = keys[i];
     }
     const more = limit > 0 && i < keys.length && lastKey !== undefined;
@@ -765,15 +783,19 @@ export class K8sSim {
       metadata.continue = encodeContinue({ v: 'meta.k8s.io/v1', rv: listRv, start: `${lastKey}\u0000` });
       if (unfiltered) metadata.remainingItemCount = keys.length - i;
     }
-    const body = { kind: `${def.kind}List`, apiVersion: groupVersionOf(def), metadata, items };
+    const head = JSON.stringify({ kind: `${def.kind}List`, apiVersion: groupVersionOf(def), metadata });
+    const text = `${head.slice(0, -1)},"items":[${items.join(',')}]}`;
     if (this.takeInjectedFailure(def, this.failLists)) {
-      const text = JSON.stringify(body);
       res.writeHead(200, { 'Content-Type': 'application/json' });
       res.write(text.slice(0, Math.max(1, Math.floor(text.length / 2))));
       setTimeout(() => res.socket?.destroy(), 20);
       return;
     }
-    this.sendJson(res, 200, body);
+    res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private' });
+    // Stream big lists in chunks (like the API server) instead of one huge string.
+    const CHUNK = 256 * 1024;
+    for (let off = 0; off < text.length; off += CHUNK) res.write(text.slice(off, off + CHUNK));
+    res.end();
   }
 
   private watch(
@@ -1142,7 +1164,12 @@ function versionRank(v: string): number {
   return major + (m[2] === 'beta' ? 500 : 0) + Number(m[3]);
 }
 
-async function readJsonBody(req: IncomingMessage): Promise<unknown> {
+function isProtobuf(req: IncomingMessage): boolean {
+  return String(req.headers['content-type'] ?? '').includes('application/vnd.kubernetes.protobuf');
+}
+
+/** The request body as JSON (or, for access reviews, decoded from kubectl's protobuf). */
+async function readBody(req: IncomingMessage): Promise<unknown> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const c of req as AsyncIterable<Buffer>) {
@@ -1150,8 +1177,10 @@ async function readJsonBody(req: IncomingMessage): Promise<unknown> {
     if (size > 3 * 1024 * 1024) return undefined;
     chunks.push(c);
   }
+  const buf = Buffer.concat(chunks);
   try {
-    return JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown;
+    if (isProtobuf(req)) return decodeReview(buf);
+    return JSON.parse(buf.toString('utf8')) as unknown;
   } catch {
     return undefined;
   }
