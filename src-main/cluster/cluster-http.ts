@@ -151,7 +151,8 @@ export class ClusterHttp {
   async close(): Promise<void> {
     const d = this.dispatcher;
     this.dispatcher = undefined;
-    if (d) await d.close().catch(() => undefined);
+    // destroy, not close: close() would wait for a connect still pending on an unresponsive server
+    if (d) await d.destroy().catch(() => undefined);
   }
 }
 

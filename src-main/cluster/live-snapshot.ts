@@ -32,6 +32,8 @@ export interface LiveLoadOptions {
   signal?: AbortSignal;
   /** lists running at the same time (default 4) */
   concurrency?: number;
+  /** objects per page (default 500) */
+  pageSize?: number;
   /** a KubeConfig to use instead of reading the kubeconfig files (tests, callers that already hold one) */
   kubeConfig?: KubeConfig;
 }
@@ -100,8 +102,13 @@ export async function listUnit(
   unit: ListUnit,
   signal?: AbortSignal,
   onPage?: (n: number) => void,
+  pageSize?: number,
 ): Promise<void> {
-  const res = await listAllPages(http, collectionPath(unit.spec, unit.namespace), { signal, onPage });
+  const res = await listAllPages(http, collectionPath(unit.spec, unit.namespace), {
+    signal,
+    onPage,
+    pageSize,
+  });
   const objects = new Map<string, Obj>();
   for (const raw of res.items) {
     const o = acceptObject(unit.spec, raw);
@@ -171,15 +178,21 @@ export async function connectAndList(context: string, opts: LiveLoadOptions = {}
         current: resourceLabel(unit.spec) + (unit.namespace ? ` in ${unit.namespace}` : ''),
       });
       try {
-        await listUnit(http, unit, signal, (n) => {
-          objects += n;
-          progress({
-            phase: 'listing',
-            done,
-            total,
-            current: resourceLabel(unit.spec) + (unit.namespace ? ` in ${unit.namespace}` : ''),
-          });
-        });
+        await listUnit(
+          http,
+          unit,
+          signal,
+          (n) => {
+            objects += n;
+            progress({
+              phase: 'listing',
+              done,
+              total,
+              current: resourceLabel(unit.spec) + (unit.namespace ? ` in ${unit.namespace}` : ''),
+            });
+          },
+          opts.pageSize,
+        );
         units.push(unit);
         return 'ok';
       } catch (err) {
@@ -240,12 +253,23 @@ export async function connectAndList(context: string, opts: LiveLoadOptions = {}
         total: perNamespaceChecks.length,
         message: 'checking per-namespace rights',
       });
+      const denied = new Map<ResourceSpec, string[]>();
       await runPool(perNamespaceChecks, concurrency, async ({ spec, namespace }) => {
         const a = await canList(http, spec, namespace, signal);
-        if (a === 'denied') accessGaps.push(accessGap(spec, namespace));
+        if (a === 'denied') denied.set(spec, [...(denied.get(spec) ?? []), namespace]);
         else planned.push(newUnit(spec, namespace));
         progress({ phase: 'access-review', done: ++checked, total: perNamespaceChecks.length });
       });
+      for (const [spec, nss] of denied) {
+        const asked = perNamespaceChecks.filter((c) => c.spec === spec).length;
+        // Denied everywhere: one sentence instead of one per namespace.
+        if (nss.length === asked && nss.length > 1)
+          accessGaps.push({
+            ...accessGap(spec, undefined),
+            message: `cannot list ${resourceLabel(spec)} in any namespace`,
+          });
+        else for (const ns of nss) accessGaps.push(accessGap(spec, ns));
+      }
     }
 
     // 3. List, a few at a time. A cluster-wide list answered 403 falls back to per-namespace lists.
