@@ -2,6 +2,10 @@ import type { PolicyRef, Verdict } from '../engine/types';
 
 export interface CheckResultLine {
   name?: string;
+  /** 0-based index of the expectations entry this line was expanded from */
+  entry?: number;
+  /** 1-based line of that entry in the expectations file */
+  line?: number;
   from: string;
   to: string;
   port: number;
@@ -15,10 +19,12 @@ export interface CheckResultLine {
 }
 
 export interface CheckRun {
+  /** expectations file name */
+  fileName?: string;
   results: CheckResultLine[];
   passed: number;
   failed: number;
   /** bad input: unknown pod, selector matching nothing (exit 2 in the CLI) */
-  errors: { entry: number; name?: string; message: string }[];
+  errors: { entry: number; name?: string; line?: number; message: string }[];
   seconds: number;
 }

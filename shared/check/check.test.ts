@@ -1,0 +1,200 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import Ajv from 'ajv';
+import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { describe, expect, it } from 'vitest';
+import { parse as parseYaml } from 'yaml';
+import { createEngine } from '../engine';
+import { parseSnapshotTexts } from '../snapshot/parse';
+import {
+  checkLineJson,
+  checkSummary,
+  checkToJunit,
+  ExpectationsError,
+  parseExpectations,
+  runCheck,
+} from './index';
+
+const file = (p: string) => readFileSync(fileURLToPath(new URL(`../../${p}`, import.meta.url)), 'utf8');
+const engine = createEngine(
+  parseSnapshotTexts([{ name: 'cluster.yaml', text: file('assets/demo/cluster.yaml') }]),
+);
+
+describe('expectations files', () => {
+  it('the demo expectations validate against the JSON Schema, and a broken file does not', () => {
+    const ajv = new Ajv({ allErrors: true });
+    const validate = ajv.compile(JSON.parse(file('schemas/expectations.schema.json')) as object);
+    for (const f of ['assets/demo/expectations.yaml', 'assets/demo/expectations-wrong.yaml']) {
+      expect(validate(parseYaml(file(f))), JSON.stringify(validate.errors)).toBe(true);
+    }
+    expect(validate({ expectations: [{ from: 'a/b', to: 'c/d', port: 80, expect: 'maybe' }] })).toBe(false);
+    expect(validate({ expectations: [{ from: 'a/b', to: 'c/d', expect: 'allowed' }] })).toBe(false);
+  });
+
+  it('reports every problem with its entry number and line', () => {
+    const text = `expectations:
+  - {from: a/b, to: c/d, port: 80, expect: allowed}
+  - from: a/b
+    to: c/d
+    port: 70000
+    expect: maybe
+  - {from: a/b, port: 80/XTP, expect: denied, colour: red}
+`;
+    let err: ExpectationsError | undefined;
+    try {
+      parseExpectations(text, 'e.yaml');
+    } catch (e) {
+      err = e as ExpectationsError;
+    }
+    expect(err).toBeInstanceOf(ExpectationsError);
+    expect(err!.message).toContain('e.yaml: entry 2 (line 3): port 70000 is not between 1 and 65535');
+    expect(err!.message).toContain('entry 2 (line 3): expect must be "allowed" or "denied", not "maybe"');
+    expect(err!.message).toContain('entry 3 (line 7): unknown field "colour"');
+    expect(err!.message).toContain('entry 3 (line 7): to is missing');
+    expect(err!.message).toContain('unknown protocol "XTP"');
+    expect(() => parseExpectations('expectations: [ {from: a', 'bad.yaml')).toThrow(
+      /bad\.yaml:1: not valid YAML/,
+    );
+    expect(() => parseExpectations('{"hello": 1}', 'x.json')).toThrow(/expected a list of expectations/);
+  });
+
+  it('reads JSON, a top-level list, named ports and the matrix shorthand', () => {
+    const e = parseExpectations(
+      JSON.stringify([
+        {
+          from: ['a/*', '*/app=x'],
+          to: 'b/c',
+          ports: [53, 'dns/UDP', 'http'],
+          protocol: 'udp',
+          expect: 'denied',
+        },
+      ]),
+      'e.json',
+    );
+    expect(e.entries[0].ports).toEqual([
+      { port: 53, protocol: 'UDP' },
+      { port: 'dns', protocol: 'UDP' },
+      { port: 'http', protocol: 'UDP' },
+    ]);
+    expect(e.entries[0].from).toEqual(['a/*', '*/app=x']);
+  });
+});
+
+describe('runCheck on the demo snapshot', () => {
+  it('the demo expectations all pass, expanding selectors to every matching pod', () => {
+    const run = runCheck(
+      engine,
+      parseExpectations(file('assets/demo/expectations.yaml'), 'expectations.yaml'),
+    );
+    expect(run.errors).toEqual([]);
+    expect(run.failed).toBe(0);
+    // `payments/app=payments` × `backend/app=api` → 1 × 2 pairs
+    expect(run.results.filter((r) => r.name === 'payments may call the api').map((r) => r.to)).toEqual([
+      'backend/api-5c6d7f8b9-abcde',
+      'backend/api-5c6d7f8b9-fghij',
+    ]);
+    // named port resolved on each destination pod
+    const metrics = run.results.filter((r) => r.name?.startsWith('prometheus scrapes'));
+    expect(metrics.map((r) => `${r.portName}:${r.port}`)).toEqual([
+      'metrics:9090',
+      'metrics:9090',
+      'metrics:9187',
+    ]);
+    expect(run.passed).toBe(run.results.length);
+  });
+
+  it('a wrong expectation fails with the engine reason and the deciding policy', () => {
+    const run = runCheck(
+      engine,
+      parseExpectations(file('assets/demo/expectations-wrong.yaml'), 'expectations-wrong.yaml'),
+    );
+    expect(run.failed).toBe(1);
+    const bad = run.results.find((r) => !r.ok)!;
+    expect(bad).toMatchObject({
+      from: 'frontend/web-7d9f8b6c5-x2k4p',
+      to: 'backend/api-5c6d7f8b9-abcde',
+      port: 8080,
+      expect: 'allowed',
+      actual: 'denied',
+      line: 11,
+    });
+    expect(bad.reason).toContain('name: frontend');
+    expect(checkLineJson(bad).decidedBy).toContain('backend/allow-from-frontend');
+    expect(Object.keys(checkLineJson(bad))).toEqual([
+      'name',
+      'from',
+      'to',
+      'port',
+      'protocol',
+      'expect',
+      'actual',
+      'ok',
+      'decidedBy',
+      'reason',
+    ]);
+    expect(checkSummary(run)).toBe('2 passed, 1 failed');
+  });
+
+  it('matrix verdicts agree with single traces for every pair', () => {
+    const run = runCheck(
+      engine,
+      parseExpectations(
+        '[{from: "*", to: "*", ports: [8080, 5432, 9187, 53/UDP], expect: allowed}]',
+        'all.yaml',
+      ),
+    );
+    expect(run.results.length).toBeGreaterThan(100);
+    for (const r of run.results) {
+      expect(r.actual, `${r.from} → ${r.to} :${r.port}`).toBe(
+        engine.trace({ from: r.from, to: r.to, port: r.portName ?? r.port, protocol: r.protocol as 'TCP' })
+          .verdict,
+      );
+    }
+  });
+
+  it('an unknown pod or a selector matching nothing is an error, not a pass', () => {
+    const run = runCheck(
+      engine,
+      parseExpectations(
+        `- {from: backend/api-nope, to: data/postgres-0, port: 5432, expect: denied}
+- {from: backend/app=nothing, to: data/postgres-0, port: 5432, expect: denied}
+- {from: nons/*, to: data/postgres-0, port: 5432, expect: denied}
+- {from: backend/app=api, to: data/postgres-0, port: 5432, expect: allowed}`,
+        'e.yaml',
+      ),
+    );
+    expect(run.errors.map((e) => e.entry)).toEqual([0, 1, 2]);
+    expect(run.errors[1].message).toContain('matches no pod');
+    expect(run.errors[2].message).toContain('namespace "nons"');
+    expect(run.passed).toBe(2);
+  });
+
+  it('writes JUnit XML that parses, with escaped failure text', () => {
+    const run = runCheck(
+      engine,
+      parseExpectations(
+        `- {name: "a <b> & \\"c\\"", from: frontend/app=web, to: backend/app=api, port: 8080, expect: allowed}\n- {from: x/y, to: data/postgres-0, port: 5432, expect: denied}`,
+        'e&.yaml',
+      ),
+    );
+    const xml = checkToJunit(run);
+    expect(XMLValidator.validate(xml)).toBe(true);
+    const doc = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '' }).parse(xml) as {
+      testsuites: {
+        testsuite: {
+          tests: string;
+          failures: string;
+          errors: string;
+          testcase: { name: string; failure?: { message: string }; error?: unknown }[];
+        };
+      };
+    };
+    const suite = doc.testsuites.testsuite;
+    expect(suite.tests).toBe('5');
+    expect(suite.failures).toBe('4');
+    expect(suite.errors).toBe('1');
+    expect(suite.testcase[0].name).toContain('a <b> & "c"');
+    expect(suite.testcase[0].failure?.message).toContain('expected allowed, got denied');
+    expect(suite.testcase.at(-1)?.error).toBeDefined();
+  });
+});
