@@ -8,6 +8,7 @@ import {
   type ApiResults,
   type AppInfo,
 } from '@shared/api/contract';
+import type { LiveStatus } from '@shared/cluster/types';
 import type { Engine } from '@shared/engine/types';
 import type { Snapshot } from '@shared/snapshot/types';
 import { APP_NAME, APP_VERSION } from '../version';
@@ -159,18 +160,39 @@ export class ApiSession {
         this.open(deps.parseSnapshotTexts(files, { type: 'files', paths: files.map((f) => f.name) })),
       'snapshot.connect': async ({ context }) => {
         const loadId = randomUUID();
+        const snapshotId = randomUUID();
         const ac = new AbortController();
         this.loads.set(loadId, ac);
+        const emitUpdate = (snapshot: Snapshot, live: LiveStatus) => {
+          if (!reg.has(snapshotId)) return;
+          this.events.emit('snapshot.updated', {
+            snapshotId,
+            summary: summarizeSnapshot(snapshotId, snapshot, live.watching),
+            live: { ...live, snapshotId },
+          });
+        };
         try {
-          const snapshot = await deps.loadLiveSnapshot(context, {
+          const conn = await deps.openLive(context, {
             kubeconfig: this.opts.kubeconfig,
+            snapshotId,
             signal: ac.signal,
             onProgress: (p) => this.events.emit('snapshot.progress', { ...p, loadId }),
+            onUpdate: (s, live) => {
+              if (!reg.has(snapshotId)) return;
+              reg.replace(snapshotId, s);
+              emitUpdate(s, live);
+            },
+            onStatus: (live) => {
+              if (reg.has(snapshotId)) emitUpdate(reg.get(snapshotId), live);
+            },
           });
-          if (ac.signal.aborted) throw new ApiError('cancelled', `loading ${context} was cancelled`);
-          const id = reg.add(snapshot);
-          this.startWatch(id, context, snapshot);
-          return summarizeSnapshot(id, snapshot, reg.isLive(id));
+          if (ac.signal.aborted || this.disposed) {
+            conn.stop();
+            throw new ApiError('cancelled', `loading ${context} was cancelled`);
+          }
+          reg.add(conn.snapshot, snapshotId);
+          reg.setLive(snapshotId, { stop: () => conn.stop() });
+          return summarizeSnapshot(snapshotId, conn.snapshot, true);
         } catch (err) {
           if (ac.signal.aborted) throw new ApiError('cancelled', `loading ${context} was cancelled`);
           throw err;
@@ -218,42 +240,6 @@ export class ApiSession {
       'flows.importText': async ({ file }) => this.flowStreams().importText(file),
       'flows.exportText': async (req) => this.flowStreams().exportText(req),
     };
-  }
-
-  private startWatch(id: string, context: string, initial: Snapshot): void {
-    let last = initial;
-    let watching = true;
-    const emit = (message?: string) => {
-      if (!this.registry.has(id)) return;
-      this.events.emit('snapshot.updated', {
-        snapshotId: id,
-        summary: summarizeSnapshot(id, last, watching),
-        live: {
-          snapshotId: id,
-          lastUpdated: new Date().toISOString(),
-          watching,
-          ...(message ? { message } : {}),
-        },
-      });
-    };
-    try {
-      const stop = this.opts.deps.watchLiveSnapshot(context, initial, {
-        kubeconfig: this.opts.kubeconfig,
-        onUpdate: (s) => {
-          if (!this.registry.has(id)) return;
-          last = s;
-          this.registry.replace(id, s);
-          emit();
-        },
-        onStatus: (w, message) => {
-          watching = w;
-          emit(message);
-        },
-      });
-      this.registry.setLive(id, { stop });
-    } catch (err) {
-      process.stderr.write(`netpol-doctor: cannot watch ${context}: ${(err as Error).message}\n`);
-    }
   }
 
   dispose(): void {

@@ -3,7 +3,11 @@ import { createEngine } from '@shared/engine';
 import { diagnose } from '@shared/diagnose';
 import { parseSnapshotTexts } from '@shared/snapshot/parse';
 import { exportSnapshotYaml } from '@shared/snapshot/export';
+import { lintSnapshot } from '@shared/lint';
+import { parseExpectations, runCheck } from '@shared/check';
 import { loadSnapshotFiles } from '../snapshot/load-files';
+import { listContexts, watchKubeconfigs } from '../cluster/contexts';
+import { watchLiveSnapshot } from '../cluster/live-snapshot';
 import type { ServiceDeps } from './deps';
 
 function unavailable(what: string): never {
@@ -17,14 +21,27 @@ export function defaultDeps(): ServiceDeps {
     parseSnapshotTexts,
     exportSnapshotYaml,
     createEngine: (snapshot) => createEngine(snapshot),
-    lintSnapshot: () => unavailable('lint'),
-    diagnose: (engine, question) => diagnose(engine, question),
+    lintSnapshot: (snapshot, engine) => lintSnapshot(snapshot, engine),
+    diagnose: (engine, question) =>
+      diagnose(engine, question, { lint: lintSnapshot(engine.snapshot, engine) }),
     exportReport: async () => unavailable('report export'),
-    runCheckText: () => unavailable('check'),
-    listContexts: () => ({ contexts: [], problems: [] }),
-    watchContexts: () => () => {},
-    loadLiveSnapshot: async () => unavailable('live cluster access'),
-    watchLiveSnapshot: () => () => {},
+    runCheckText: (engine, text, fileName) => runCheck(engine, parseExpectations(text, fileName)),
+    listContexts: (opts) => listContexts(opts),
+    watchContexts: (opts, onChange) => {
+      const w = watchKubeconfigs(onChange, opts);
+      return () => w.close();
+    },
+    openLive: async (context, opts) => {
+      const live = await watchLiveSnapshot(context, {
+        kubeconfig: opts.kubeconfig,
+        snapshotId: opts.snapshotId,
+        signal: opts.signal,
+        onProgress: opts.onProgress,
+        onUpdate: opts.onUpdate,
+        onStatus: opts.onStatus,
+      });
+      return { snapshot: live.snapshot, stop: () => void live.stop() };
+    },
     createFlowStreams: () => ({
       start: async () => unavailable('flow streaming'),
       stop: async () => false,

@@ -1,6 +1,6 @@
 import type { FlowImportResult, SnapshotExport } from '@shared/api/contract';
 import type { CheckRun } from '@shared/check/types';
-import type { ContextList, LoadProgress } from '@shared/cluster/types';
+import type { ContextList, LiveStatus, LoadProgress } from '@shared/cluster/types';
 import type { Diagnosis, Question } from '@shared/diagnose/types';
 import type { Engine, LintFinding } from '@shared/engine/types';
 import type { FlowBatch, FlowFilterOptions, FlowStreamState } from '@shared/flows/types';
@@ -23,21 +23,26 @@ export interface ServiceDeps {
   listContexts(opts: { kubeconfig?: string }): ContextList;
   /** calls onChange with a fresh list whenever a kubeconfig file changes; returns stop */
   watchContexts(opts: { kubeconfig?: string }, onChange: (list: ContextList) => void): () => void;
-  loadLiveSnapshot(
-    context: string,
-    opts: { kubeconfig?: string; onProgress?: (p: LoadProgress) => void; signal?: AbortSignal },
-  ): Promise<Snapshot>;
-  /** keeps a live snapshot current; returns stop */
-  watchLiveSnapshot(
-    context: string,
-    initial: Snapshot,
-    opts: {
-      kubeconfig?: string;
-      onUpdate: (s: Snapshot) => void;
-      onStatus: (watching: boolean, message?: string) => void;
-    },
-  ): () => void;
+  /**
+   * Connects to a context, lists everything and keeps watching: resolves with the first snapshot
+   * once the lists are done; onUpdate/onStatus report later changes until stop().
+   */
+  openLive(context: string, opts: LiveOpenOptions): Promise<LiveConnection>;
   createFlowStreams(opts: FlowStreamsOptions): FlowStreams;
+}
+
+export interface LiveOpenOptions {
+  kubeconfig?: string;
+  snapshotId: string;
+  signal?: AbortSignal;
+  onProgress?: (p: LoadProgress) => void;
+  onUpdate: (snapshot: Snapshot, status: LiveStatus) => void;
+  onStatus: (status: LiveStatus) => void;
+}
+
+export interface LiveConnection {
+  snapshot: Snapshot;
+  stop(): void;
 }
 
 export interface ReportRequest {

@@ -27,11 +27,36 @@ const ERRNO_CODES: Record<string, ApiErrorPayload['code']> = {
 const NAME_CODES: Record<string, ApiErrorPayload['code']> = {
   SnapshotParseError: 'bad-input',
   EndpointError: 'bad-input',
-  ExpectationsParseError: 'bad-input',
-  ExpectationParseError: 'bad-input',
+  ExpectationsError: 'bad-input',
   ZodError: 'bad-input',
+  KubeconfigError: 'bad-input',
+  UnknownContextError: 'not-found',
+  ClusterUnreachableError: 'unreachable',
+  ExecPluginError: 'unreachable',
+  LoadCancelledError: 'cancelled',
+  FixApplyError: 'bad-input',
   AbortError: 'cancelled',
 };
+
+function statusCode(e: Error): number | undefined {
+  const v = (e as Error & { statusCode?: unknown }).statusCode;
+  return typeof v === 'number' ? v : undefined;
+}
+
+/** ExpectationsError and friends carry `problems: {line?, message}[]`. */
+function problemLines(e: Error): string[] | undefined {
+  const problems = (e as Error & { problems?: unknown }).problems;
+  if (!Array.isArray(problems)) return undefined;
+  return problems
+    .map((p: { line?: unknown; message?: unknown }) =>
+      typeof p?.message === 'string'
+        ? typeof p.line === 'number'
+          ? `line ${p.line}: ${p.message}`
+          : p.message
+        : '',
+    )
+    .filter(Boolean);
+}
 
 function str(v: unknown): string | undefined {
   return typeof v === 'string' ? v : undefined;
@@ -52,12 +77,14 @@ export function toApiErrorPayload(err: unknown): ApiErrorPayload {
     let code: ApiErrorPayload['code'] = 'internal';
     if (apiCode && CODES.has(apiCode)) code = apiCode as ApiErrorPayload['code'];
     else if (apiCode && ERRNO_CODES[apiCode]) code = ERRNO_CODES[apiCode];
+    else if (e.name === 'ApiStatusError')
+      code = statusCode(e) === 403 ? 'forbidden' : statusCode(e) === 404 ? 'not-found' : 'unreachable';
     else if (e.name === 'SnapshotFileError')
       code = /no such file/.test(e.message) ? 'not-found' : 'bad-input';
     else if (NAME_CODES[e.name]) code = NAME_CODES[e.name];
     const details = Array.isArray(e.details)
       ? e.details.filter((d): d is string => typeof d === 'string')
-      : undefined;
+      : problemLines(e);
     const where = str(e.file) ? ` (${e.file}${typeof e.line === 'number' ? `:${e.line}` : ''})` : '';
     const message = e.message.includes(String(e.file ?? '\u0000')) ? e.message : e.message + where;
     return { code, message, ...(details?.length ? { details } : {}) };

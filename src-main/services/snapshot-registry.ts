@@ -21,8 +21,8 @@ export class SnapshotRegistry<E> {
 
   constructor(private readonly engineFactory: (snapshot: Snapshot) => E) {}
 
-  add(snapshot: Snapshot): string {
-    const id = randomUUID();
+  add(snapshot: Snapshot, id: string = randomUUID()): string {
+    if (this.entries.has(id)) throw new Error(`snapshot id ${id} is taken`);
     this.entries.set(id, { snapshot });
     return id;
   }
