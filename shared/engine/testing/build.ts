@@ -3,7 +3,18 @@
  * (Tests only. The product's loader is shared/snapshot/parse.ts.)
  */
 import { parseAllDocuments } from 'yaml';
-import type { KubeObject, Labels, NetworkPolicy, Pod } from '../../k8s/types';
+import type {
+  AdminNetworkPolicy,
+  AdminNetworkPolicyRule,
+  AdminNetworkPolicySubject,
+  BaselineAdminNetworkPolicy,
+  ClusterNetworkPolicy,
+  ClusterNetworkPolicyRule,
+  KubeObject,
+  Labels,
+  NetworkPolicy,
+  Pod,
+} from '../../k8s/types';
 import { emptySnapshot, type CniFacts, type Snapshot } from '../../snapshot/types';
 
 export function snapshotFromObjects(objects: KubeObject[], cni?: Partial<CniFacts>): Snapshot {
@@ -135,5 +146,47 @@ export function np(nsName: string, name: string, spec: NetworkPolicy['spec']): N
     kind: 'NetworkPolicy',
     metadata: { name, namespace: nsName },
     spec,
+  };
+}
+
+export function anp(
+  name: string,
+  priority: number,
+  subject: AdminNetworkPolicySubject,
+  rules: { ingress?: AdminNetworkPolicyRule[]; egress?: AdminNetworkPolicyRule[] },
+): AdminNetworkPolicy {
+  return {
+    apiVersion: 'policy.networking.k8s.io/v1alpha1',
+    kind: 'AdminNetworkPolicy',
+    metadata: { name },
+    spec: { priority, subject, ...rules },
+  };
+}
+
+export function banp(
+  subject: AdminNetworkPolicySubject,
+  rules: { ingress?: AdminNetworkPolicyRule[]; egress?: AdminNetworkPolicyRule[] },
+  name = 'default',
+): BaselineAdminNetworkPolicy {
+  return {
+    apiVersion: 'policy.networking.k8s.io/v1alpha1',
+    kind: 'BaselineAdminNetworkPolicy',
+    metadata: { name },
+    spec: { subject, ...rules },
+  };
+}
+
+export function cnp(
+  name: string,
+  tier: 'Admin' | 'Baseline',
+  priority: number,
+  subject: AdminNetworkPolicySubject,
+  rules: { ingress?: ClusterNetworkPolicyRule[]; egress?: ClusterNetworkPolicyRule[] },
+): ClusterNetworkPolicy {
+  return {
+    apiVersion: 'policy.networking.k8s.io/v1alpha2',
+    kind: 'ClusterNetworkPolicy',
+    metadata: { name },
+    spec: { tier, priority, subject, ...rules },
   };
 }
