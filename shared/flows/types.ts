@@ -149,6 +149,8 @@ export interface FlowStreamState {
   message?: string;
   /** a gap Relay could not fill after a reconnect */
   gap?: { from: string; to: string };
+  /** for 'failed': what kind of failure (unreachable, tls, not-found = Hubble Relay not enabled, not-ready, forbidden, bad-request, ...) */
+  code?: string;
 }
 
 export interface FlowBatch {

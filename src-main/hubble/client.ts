@@ -75,10 +75,20 @@ export interface FlowStreamHandle {
 type Obj = Record<string, unknown>;
 
 /** Maps a gRPC failure to a HubbleError with a message a user can act on. */
-export function toHubbleError(err: unknown, address: string, usingTls: boolean): HubbleError {
+export function toHubbleError(
+  err: unknown,
+  address: string,
+  usingTls: boolean,
+  afterConnect = false,
+): HubbleError {
   const e = err as Partial<grpc.ServiceError> & { message?: string };
   const text = `${e.details ?? ''} ${e.message ?? ''}`;
   if (e.code === grpc.status.CANCELLED) return new HubbleError('cancelled', 'cancelled');
+  if (afterConnect && e.code === grpc.status.UNAVAILABLE)
+    return new HubbleError(
+      'unavailable',
+      `connection to Hubble at ${address} lost: ${(e.details ?? e.message ?? '').trim()}`,
+    );
   if (
     /ssl|tls|certificate|handshake|wrong version number|packet length too long|self.signed|unable to verify/i.test(
       text,
@@ -243,7 +253,7 @@ export class HubbleClient {
     call.on('error', (err: grpc.ServiceError) => {
       if (finished || cancelled) return;
       finished = true;
-      h.onError(toHubbleError(err, this.address, this.usingTls));
+      h.onError(toHubbleError(err, this.address, this.usingTls, true));
     });
     call.on('end', () => {
       if (finished || cancelled) return;
