@@ -8,7 +8,9 @@ import {
   CoreV1Api,
   CustomObjectsApi,
   KubeConfig,
+  makeInformer,
   NetworkingV1Api,
+  type V1Pod,
   PortForward,
   Watch,
 } from '@kubernetes/client-node';
@@ -251,6 +253,45 @@ describe('watch', () => {
     await expect.poll(() => sim.activeWatches, { timeout: 3000 }).toBeGreaterThan(0);
     sim.dropConnections();
     await expect.poll(() => done, { timeout: 3000 }).not.toBe('open');
+  });
+});
+
+describe('informer', () => {
+  it('follows changes, reports a dropped connection, and resyncs after a 410', async () => {
+    const kc = kcFor('sim-admin');
+    const core = kc.makeApiClient(CoreV1Api);
+    const informer = makeInformer<V1Pod>(kc, '/api/v1/namespaces/data/pods', () =>
+      core.listNamespacedPod({ namespace: 'data' }),
+    );
+    const log: string[] = [];
+    const errors: unknown[] = [];
+    informer.on('add', (p) => log.push(`add ${p.metadata!.name}`));
+    informer.on('delete', (p) => log.push(`delete ${p.metadata!.name}`));
+    informer.on('error', (e) => errors.push(e));
+    await informer.start();
+    expect(log).toEqual(['add postgres-0']);
+    const base = sim.getObjects('Pod').find((p) => p.metadata.name === 'postgres-0')!;
+    const extra = { ...base, metadata: { ...base.metadata, name: 'postgres-1', uid: undefined } };
+    sim.applyEvent({ type: 'ADDED', object: extra });
+    await expect.poll(() => log, { timeout: 3000 }).toEqual(['add postgres-0', 'add postgres-1']);
+
+    // The connection drops: client-node reports it and does not restart by itself.
+    sim.dropConnections();
+    await expect.poll(() => errors.length, { timeout: 3000 }).toBeGreaterThan(0);
+    // While disconnected the pod goes away and the history is compacted: the old resourceVersion is gone.
+    sim.applyEvent({ type: 'DELETED', object: extra });
+    sim.compact();
+    await informer.start();
+    // The restart watches from the old resourceVersion, gets ERROR 410, relists and notices the deletion.
+    await expect
+      .poll(() => log, { timeout: 5000 })
+      .toEqual(['add postgres-0', 'add postgres-1', 'delete postgres-1']);
+    expect(informer.list().map((p) => p.metadata!.name)).toEqual(['postgres-0']);
+    // initial watch, the one answered with 410, the one after the relist
+    const watches = () =>
+      sim.requests.filter((r) => r.path === '/api/v1/namespaces/data/pods' && r.watch).length;
+    await expect.poll(watches, { timeout: 3000 }).toBe(3);
+    await informer.stop();
   });
 });
 

@@ -219,6 +219,51 @@ describe('pagination', () => {
   });
 });
 
+describe('watch parameters', () => {
+  function stream(
+    p: string,
+  ): Promise<{
+    lines: { type: string; object: { metadata: { name?: string; annotations?: Record<string, string> } } }[];
+    ms: number;
+  }> {
+    const t0 = Date.now();
+    return new Promise((resolve, reject) => {
+      https
+        .get(`${sim.url}${p}`, { ca: sim.caPem, headers: { authorization: `Bearer ${ADMIN}` } }, (res) => {
+          let text = '';
+          res.on('data', (c: Buffer) => (text += c.toString()));
+          res.on('end', () =>
+            resolve({
+              lines: text
+                .trim()
+                .split('\n')
+                .map((l) => JSON.parse(l) as never),
+              ms: Date.now() - t0,
+            }),
+          );
+        })
+        .on('error', reject);
+    });
+  }
+
+  it('sends the current objects first, then the initial-events-end bookmark, and ends at timeoutSeconds', async () => {
+    const r = await stream(
+      '/api/v1/namespaces?watch=1&sendInitialEvents=true&allowWatchBookmarks=true&timeoutSeconds=1',
+    );
+    expect(r.lines.map((l) => l.type)).toEqual(['ADDED', 'ADDED', 'BOOKMARK']);
+    expect(r.lines.map((l) => l.object.metadata.name).slice(0, 2)).toEqual(['a', 'b']);
+    expect(r.lines[2]!.object.metadata.annotations).toEqual({ 'k8s.io/initial-events-end': 'true' });
+    expect(r.ms).toBeGreaterThanOrEqual(900);
+  });
+
+  it('watches through the legacy /watch/ path with a field selector', async () => {
+    const r = await stream(
+      '/api/v1/watch/namespaces/a/pods?fieldSelector=metadata.name%3Dp2&timeoutSeconds=1',
+    );
+    expect(r.lines.map((l) => `${l.type} ${l.object.metadata.name}`)).toEqual(['ADDED p2']);
+  });
+});
+
 describe('faults', () => {
   it('breaks the next list mid-response, then serves again', async () => {
     const core = kc.makeApiClient(CoreV1Api);
