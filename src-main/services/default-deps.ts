@@ -8,6 +8,7 @@ import { parseExpectations, runCheck } from '@shared/check';
 import { loadSnapshotFiles } from '../snapshot/load-files';
 import { listContexts, watchKubeconfigs } from '../cluster/contexts';
 import { watchLiveSnapshot } from '../cluster/live-snapshot';
+import { FlowStreamManager } from '../hubble/stream-manager';
 import type { ServiceDeps } from './deps';
 
 function unavailable(what: string): never {
@@ -42,12 +43,45 @@ export function defaultDeps(): ServiceDeps {
       });
       return { snapshot: live.snapshot, stop: () => void live.stop() };
     },
-    createFlowStreams: () => ({
-      start: async () => unavailable('flow streaming'),
-      stop: async () => false,
-      importText: async () => unavailable('flow import'),
-      exportText: async () => unavailable('flow export'),
-      dispose: () => {},
-    }),
+    createFlowStreams: (opts) => {
+      const manager = new FlowStreamManager();
+      manager.on('batch', opts.onBatch);
+      manager.on('state', opts.onState);
+      return {
+        start: async ({ context, server, filter, bufferSize }) => {
+          if (server)
+            return manager.start({ source: { kind: 'server', address: server }, filter, bufferSize });
+          if (context)
+            return manager.start({
+              source: { kind: 'relay', context, kubeconfig: opts.kubeconfig },
+              filter,
+              bufferSize,
+            });
+          throw new ApiError(
+            'bad-input',
+            'live flows need a cluster context (with Hubble Relay) or a Hubble server address; for a snapshot file, import a recorded flow file instead',
+          );
+        },
+        stop: (streamId) => manager.stop(streamId),
+        importText: async (file) => {
+          const r = manager.importText(file.text);
+          return { streamId: r.streamId, imported: r.imported, errors: r.errors };
+        },
+        exportText: async (req) => {
+          if (!manager.has(req.streamId))
+            throw new ApiError('not-found', `flow stream ${req.streamId} does not exist`);
+          const r = manager.exportText(req.streamId, {
+            filter: req.filter,
+            uuids: req.uuids,
+            format: req.format,
+          });
+          return { fileName: r.fileName, text: r.text };
+        },
+        dispose: () => {
+          void manager.stopAll();
+          manager.removeAllListeners();
+        },
+      };
+    },
   };
 }

@@ -96,7 +96,7 @@ describe('live cluster through the API services', () => {
     // Fix the typo in the cluster: the watch delivers it, the next trace is allowed.
     const np = structuredClone(
       sim.getObjects('NetworkPolicy').find((p) => p.metadata.name === 'allow-api-to-cache')!,
-    ) as {
+    ) as unknown as {
       metadata: { name: string };
       spec: { podSelector: { matchLabels: Record<string, string> } };
     };
