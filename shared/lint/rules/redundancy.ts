@@ -200,6 +200,8 @@ export function shadowedPolicies(ctx: LintContext, out: LintFinding[], duplicate
     const selected = new Map(list.map((np) => [np, new Set(podsSelectedByPolicy(ctx, np))]));
     for (const p of list) {
       if (!selected.get(p)!.size) continue;
+      // a pure default-deny (isolation, no rules) is a guard rail: never call it redundant
+      if (policyTypes(p).every((t) => !rulesOf(p, t === 'Ingress' ? 'ingress' : 'egress').length)) continue;
       if (duplicates.has(`NetworkPolicy/${ns}/${p.metadata.name}`)) continue;
       for (const q of list) {
         if (q === p || duplicates.has(`NetworkPolicy/${ns}/${q.metadata.name}`)) continue;
