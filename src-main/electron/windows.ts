@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import type { InitialView, WizardPrefill } from '../app/startup-args';
 import type { StateStore } from '../app/state-store';
 import type { ApiSession } from '../services/api-session';
+import { assetPath } from '../paths';
 import { forwardEvents } from './ipc-main';
 import { APP_ORIGIN } from './ipc-protocol';
 import { windowKey } from './window-key';
@@ -56,6 +57,7 @@ export class WindowManager {
       minHeight: 600,
       show: false,
       title: 'Netpol Doctor',
+      icon: assetPath('icons', 'icon.png'),
       backgroundColor: nativeTheme.shouldUseDarkColors ? '#16181d' : '#ffffff',
       webPreferences: {
         preload: this.opts.preloadPath,
