@@ -4,8 +4,6 @@ import type { Question } from '../diagnose/types';
 import type { Snapshot } from '../snapshot/types';
 import { detectCni } from '../cni/detect';
 import { Anonymizer } from './anonymize';
-import { renderReportHtml } from './html';
-import { renderReportMarkdown } from './markdown';
 import { buildReportModel, serverHost } from './model';
 import type { ReportModel } from './types';
 
