@@ -62,11 +62,9 @@ const npPeerArb: fc.Arbitrary<NetworkPolicyPeer> = fc.oneof(
   selectorArb.map((s) => ({ podSelector: s })),
   nsSelectorArb.map((s) => ({ namespaceSelector: s })),
   fc.record({ namespaceSelector: nsSelectorArb, podSelector: selectorArb }),
-  fc
-    .record({ cidr: cidrArb, except: exceptArb })
-    .map(({ cidr, except }) => ({
-      ipBlock: { cidr, except: except.filter((e) => e.startsWith(cidr.split('.')[0])) },
-    })),
+  fc.record({ cidr: cidrArb, except: exceptArb }).map(({ cidr, except }) => ({
+    ipBlock: { cidr, except: except.filter((e) => e.startsWith(cidr.split('.')[0])) },
+  })),
 );
 
 const protoArb = fc.constantFrom<Protocol>('TCP', 'UDP');
