@@ -274,6 +274,23 @@ export async function startPortForward(
   };
 }
 
+/** True when something accepts TCP connections at host:port (tells "nothing there" from "wrong protocol"). */
+function tcpAccepts(addr: string, timeoutMs = 1000): Promise<boolean> {
+  const i = addr.lastIndexOf(':');
+  const host = addr.slice(0, i).replace(/^\[|\]$/g, '');
+  const port = Number(addr.slice(i + 1));
+  return new Promise((resolve) => {
+    const sock = net.connect({ host, port });
+    const done = (ok: boolean) => {
+      sock.destroy();
+      resolve(ok);
+    };
+    sock.setTimeout(timeoutMs, () => done(false));
+    sock.once('connect', () => done(true));
+    sock.once('error', () => done(false));
+  });
+}
+
 /** Connects straight to a Hubble server address (`--server HOST:PORT`, e.g. an existing cilium hubble port-forward). */
 export async function connectServer(
   address: string,
@@ -302,6 +319,13 @@ export async function connectServer(
     status = await client.serverStatus();
   } catch (err) {
     client.close();
+    if (err instanceof HubbleError && err.code === 'unreachable' && (await tcpAccepts(addr)))
+      throw new HubbleError(
+        'tls',
+        useTls
+          ? `${addr} accepts connections but the TLS handshake failed: the server may not use TLS, or the CA / server name does not match`
+          : `${addr} accepts connections but does not answer plaintext gRPC: it probably requires TLS (use tls://${addr}, or give the CA with --tls-ca)`,
+      );
     throw err;
   }
   return {

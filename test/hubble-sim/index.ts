@@ -165,7 +165,11 @@ export async function startHubbleSim(opts: HubbleSimOptions): Promise<HubbleSim>
       const until = req.until ? timeKey(req.until) : undefined;
       const inTime = (e: Entry) =>
         (since === undefined || e.key >= since) && (until === undefined || e.key <= until);
-      let history = entries.filter((e) => inTime(e) && simRequestMatches(req, e.flow));
+      // like Hubble: a follow request without number or since starts at the end of the ring (new flows only)
+      let history =
+        req.follow && !req.number && since === undefined
+          ? []
+          : entries.filter((e) => inTime(e) && simRequestMatches(req, e.flow));
       if (req.number) history = req.first ? history.slice(0, req.number) : history.slice(-req.number);
       for (const e of history) call.write(encode(e));
       if (!req.follow) {
