@@ -343,5 +343,6 @@ describe('port-forward', () => {
     await expect(
       pf.portForward('backend', 'redis-cache-0', [6379], new PassThrough(), null, new PassThrough()),
     ).rejects.toThrow(/403/);
+    expect(sim.requests.filter((r) => r.method === 'UPGRADE').map((r) => r.status)).toEqual([101, 101, 403]);
   });
 });

@@ -363,6 +363,16 @@ export class K8sSim {
     this.failRequests.set(resource, { n, code });
   }
 
+  /** End every open watch (the connections stay). */
+  dropWatches(): void {
+    for (const close of [...this.watchClosers]) close();
+  }
+
+  /** Cut every port-forward tunnel and its target connection (API connections stay). */
+  dropPortForwards(): void {
+    this.portForwarder.dropAll();
+  }
+
   /** Destroy every open connection (keep-alive sockets, watches, port-forwards). The server keeps listening. */
   dropConnections(): void {
     for (const close of [...this.watchClosers]) close();
@@ -457,6 +467,11 @@ export class K8sSim {
     });
   }
 
+  private logRequest(r: RequestRecord): void {
+    this.requests.push(r);
+    if (this.requests.length > 100_000) this.requests.splice(0, 50_000);
+  }
+
   private authenticate(req: IncomingMessage): AuthUser | undefined {
     const sock = req.socket as TLSSocket;
     const cert = typeof sock.getPeerCertificate === 'function' ? sock.getPeerCertificate() : undefined;
@@ -497,7 +512,7 @@ export class K8sSim {
       query: url.search,
       watch: url.searchParams.get('watch') === 'true' || url.searchParams.get('watch') === '1',
     };
-    this.requests.push(record);
+    this.logRequest(record);
     res.on('finish', () => (record.status = res.statusCode));
     res.on('close', () => (record.status ??= res.statusCode));
     if (this.latencyMs > 0) await sleep(this.latencyMs);
@@ -750,7 +765,9 @@ export class K8sSim {
           ),
         );
       if (tok.rv < this.store.oldestAvailableRv) {
+        // Like etcd: the Status carries an "inconsistent" continue token at the current revision.
         const st = failure(410, 'Expired', CONTINUE_EXPIRED_MESSAGE);
+        st.metadata = { continue: encodeContinue({ ...tok, rv: this.store.resourceVersion }) };
         return this.sendStatus(res, st);
       }
       listRv = tok.rv;
@@ -1028,12 +1045,18 @@ export class K8sSim {
 
   private async handleUpgrade(req: IncomingMessage, socket: Socket, head: Buffer): Promise<void> {
     const url = new URL(req.url ?? '/', 'https://127.0.0.1');
-    this.requests.push({ method: 'UPGRADE', path: url.pathname, query: url.search, watch: false });
+    const record: RequestRecord = { method: 'UPGRADE', path: url.pathname, query: url.search, watch: false };
+    this.logRequest(record);
+    const rejectUpgrade = (st: K8sStatus): void => {
+      record.status = st.code;
+      writeUpgradeRejection(socket, st);
+    };
     if (this.latencyMs > 0) await sleep(this.latencyMs);
     const user = this.authenticate(req);
-    if (!user) return rejectUpgrade(socket, UNAUTHORIZED());
+    if (!user) return rejectUpgrade(UNAUTHORIZED());
+    record.user = user.name;
     const m = /^\/api\/v1\/namespaces\/([^/]+)\/pods\/([^/]+)\/portforward$/.exec(url.pathname);
-    if (!m) return rejectUpgrade(socket, NOT_FOUND_PATH());
+    if (!m) return rejectUpgrade(NOT_FOUND_PATH());
     const [, namespace, pod] = m as unknown as [string, string, string];
     const attrs: RequestAttributes = {
       verb: 'create',
@@ -1044,17 +1067,15 @@ export class K8sSim {
     };
     if (!this.rbac.allows(user, attrs)) {
       return rejectUpgrade(
-        socket,
         failure(403, 'Forbidden', forbiddenMessage(user, attrs), { name: pod, kind: 'pods' }),
       );
     }
     const podDef = this.byGvPlural.get('v1|pods')!;
     const podObj = this.store.get(podDef, `${namespace}/${pod}`);
-    if (!podObj) return rejectUpgrade(socket, notFoundObject('pods', '', pod));
+    if (!podObj) return rejectUpgrade(notFoundObject('pods', '', pod));
     const phase = (podObj.status as { phase?: string } | undefined)?.phase;
     if (phase && phase !== 'Running') {
       return rejectUpgrade(
-        socket,
         badRequest(`unable to upgrade connection: pod not running (current phase: ${phase})`),
       );
     }
@@ -1064,12 +1085,11 @@ export class K8sSim {
       .flatMap((s) => s.split(','))
       .filter((s) => s.trim() !== '')
       .map((s) => Number(s));
-    if (ports.length === 0) return rejectUpgrade(socket, badRequest('query parameter "port" is required'));
+    if (ports.length === 0) return rejectUpgrade(badRequest('query parameter "port" is required'));
     const bad = ports.find((p) => !Number.isInteger(p) || p < 1 || p > 65535);
-    if (bad !== undefined) return rejectUpgrade(socket, badRequest(`invalid port: ${bad}`));
-    this.portForwarder.upgrade(req, socket, head, { namespace, pod, ports }, (st) =>
-      rejectUpgrade(socket, st),
-    );
+    if (bad !== undefined) return rejectUpgrade(badRequest(`invalid port: ${bad}`));
+    this.portForwarder.upgrade(req, socket, head, { namespace, pod, ports }, rejectUpgrade);
+    record.status ??= 101;
   }
 
   private versionInfo(): Record<string, string> {
@@ -1186,7 +1206,7 @@ async function readBody(req: IncomingMessage): Promise<unknown> {
   }
 }
 
-function rejectUpgrade(socket: Socket, st: K8sStatus): void {
+function writeUpgradeRejection(socket: Socket, st: K8sStatus): void {
   const body = JSON.stringify(st);
   const reason =
     { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found' }[st.code] ?? 'Error';
