@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import { copyText } from '../lib/download';
+import { Icon } from './Icon';
 
 /** A button that copies `text` and says so for a moment (also to screen readers). */
 export function CopyButton({
@@ -23,7 +24,7 @@ export function CopyButton({
       }}
       aria-label={state === 'idle' ? label : state === 'copied' ? 'Copied' : 'Copy failed'}
     >
-      <span aria-hidden="true">{state === 'copied' ? '✓' : '⧉'}</span>
+      <Icon name={state === 'copied' ? 'check' : 'copy'} />
       <span aria-live="polite">
         {state === 'idle' ? label : state === 'copied' ? 'Copied' : 'Copy failed'}
       </span>

@@ -117,8 +117,10 @@ export const useFlows = create<FlowsState>((set, get) => ({
       paused: false,
       version: get().version + 1,
     });
+    starting = true;
     try {
       const { streamId } = await api.flows.start({ snapshotId, context, filter: { follow: true } });
+      starting = false;
       set((s) => ({
         source: { kind: 'stream', label, streamId },
         stream:
@@ -127,6 +129,7 @@ export const useFlows = create<FlowsState>((set, get) => ({
             : { streamId, state: s.stream?.state ?? 'connecting', message: s.stream?.message },
       }));
     } catch (e) {
+      starting = false;
       set({ stream: { streamId: '', state: 'failed', message: e instanceof Error ? e.message : String(e) } });
       toastError('Could not start the flow stream', e);
     }
@@ -154,10 +157,18 @@ export const useFlows = create<FlowsState>((set, get) => ({
     }),
 }));
 
+/** set while flows.start is in flight: its first batches can arrive before its answer */
+let starting = false;
+
 function ours(streamId: string): boolean {
   const src = useFlows.getState().source;
-  // a batch can arrive before flows.start answers: accept it while the stream is being set up
-  return src?.kind === 'stream' && (src.streamId === streamId || src.streamId === undefined);
+  if (src?.kind !== 'stream') return false;
+  if (src.streamId === streamId) return true;
+  if (starting && src.streamId === undefined) {
+    useFlows.setState({ source: { ...src, streamId } });
+    return true;
+  }
+  return false;
 }
 
 let lastUpstreamEvicted = new Map<string, number>();

@@ -22,7 +22,9 @@ export function CheckView() {
   const [busy, setBusy] = useState(false);
   const [failedOnly, setFailedOnly] = useState(false);
   const input = useRef<HTMLInputElement>(null);
-  const demoEntry = Object.entries(bundledExpectations)[0];
+  const demoFiles = Object.entries(bundledExpectations)
+    .map(([path, load]) => ({ name: path.split('/').pop()!, load }))
+    .sort((a, b) => a.name.length - b.name.length);
 
   const check = async (name: string, text: string) => {
     if (!summary) return;
@@ -61,17 +63,20 @@ export function CheckView() {
             the same as <code>netpol-doctor check</code>.
           </div>
         </div>
-        {demoEntry && summary?.source.type === 'demo' && (
-          <button
-            type="button"
-            className="btn"
-            disabled={busy}
-            onClick={() => void demoEntry[1]().then((t) => check(demoEntry[0].split('/').pop()!, t))}
-            data-testid="check-demo"
-          >
-            Demo expectations
-          </button>
-        )}
+        {summary?.source.type === 'demo' &&
+          demoFiles.map((d, i) => (
+            <button
+              key={d.name}
+              type="button"
+              className="btn"
+              disabled={busy}
+              onClick={() => void d.load().then((t) => check(d.name, t))}
+              data-testid={i === 0 ? 'check-demo' : `check-demo-${i}`}
+              title={`assets/demo/${d.name}`}
+            >
+              Demo: {d.name}
+            </button>
+          ))}
         <button
           type="button"
           className="btn primary"

@@ -1,4 +1,5 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
+import { Icon } from '../../components/Icon';
 import type { Flow, FlowFilterOptions } from '@shared/flows/types';
 import { buildFlowFilters, parseHubbleArgs, toHubbleCommand } from '@shared/flows/filter';
 import { compileFilters } from '@shared/flows/match';
@@ -132,13 +133,11 @@ export function FlowsView() {
             type="button"
             className="btn"
             onClick={() =>
-              void useFlows
-                .getState()
-                .startStream({
-                  snapshotId: summary?.snapshotId,
-                  context: summary?.source.type === 'context' ? summary.source.context : undefined,
-                  label: 'Hubble Relay (live)',
-                })
+              void useFlows.getState().startStream({
+                snapshotId: summary?.snapshotId,
+                context: summary?.source.type === 'context' ? summary.source.context : undefined,
+                label: 'Hubble Relay (live)',
+              })
             }
           >
             Live from Hubble
@@ -259,7 +258,8 @@ export function FlowsView() {
           aria-pressed={paused}
           data-testid="flows-pause"
         >
-          {paused ? `▶ Resume${held ? ` (${held.toLocaleString()} new)` : ''}` : '❚❚ Pause'}
+          <Icon name={paused ? 'play' : 'pause'} />
+          {paused ? `Resume${held ? ` (${held.toLocaleString()} new)` : ''}` : 'Pause'}
         </button>
         <button
           type="button"
@@ -273,7 +273,7 @@ export function FlowsView() {
             )
           }
         >
-          ⤓ Export {filterText || nsFilter.length ? 'filtered' : 'all'}
+          <Icon name="download" /> Export {filterText || nsFilter.length ? 'filtered' : 'all'}
         </button>
         <button
           type="button"
@@ -283,7 +283,7 @@ export function FlowsView() {
             selected && downloadFile('flow.jsonpb', exportFlowLines([selected]), 'application/x-ndjson')
           }
         >
-          ⤓ Export selected
+          <Icon name="download" /> Export selected
         </button>
       </div>
 

@@ -129,12 +129,14 @@ function LintFix({ fix }: { fix: Fix }) {
   const name = fix.patch
     ? `${fix.patch.object.namespace ? `${fix.patch.object.namespace}/` : ''}${fix.patch.object.name}.yaml`
     : 'fix.yaml';
+  // a command that already carries the YAML (kubectl apply -f - <<EOF) needs no second copy
+  const yamlInCommand = !!fix.yaml && !!fix.command && fix.command.includes(fix.yaml.trim().split('\n')[0]);
   return (
-    <div className="fix">
-      <div className="fix-head">
+    <details className="fix lint-fix">
+      <summary className="fix-head">
         <span className="fix-tag">Fix</span>
         <span className="grow">{fix.description}</span>
-      </div>
+      </summary>
       {fix.command && <CodeBlock text={fix.command} copyLabel="Copy command" />}
       {fix.patch ? (
         <>
@@ -144,8 +146,8 @@ function LintFix({ fix }: { fix: Fix }) {
           </div>
         </>
       ) : (
-        fix.yaml && <CodeBlock text={fix.yaml} copyLabel="Copy YAML" />
+        fix.yaml && !yamlInCommand && <CodeBlock text={fix.yaml} copyLabel="Copy YAML" />
       )}
-    </div>
+    </details>
   );
 }

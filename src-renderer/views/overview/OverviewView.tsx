@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { Icon } from '../../components/Icon';
 import type { SnapshotSummary } from '@shared/api/contract';
 import { api } from '../../api';
 import { nsVisible, useSession } from '../../stores/session';
@@ -168,8 +169,7 @@ function SaveSnapshotButton({ summary }: { summary: SnapshotSummary }) {
         }
       }}
     >
-      {busy ? <span className="spinner" aria-hidden="true" /> : <span aria-hidden="true">⤓</span>} Save
-      snapshot
+      {busy ? <span className="spinner" aria-hidden="true" /> : <Icon name="download" />} Save snapshot
     </button>
   );
 }

@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { Icon } from '../../components/Icon';
 import type { Question } from '@shared/diagnose/types';
 import type { ReportFormat } from '@shared/report/types';
 import { api } from '../../api';
@@ -61,11 +62,7 @@ export function ReportExport({ snapshotId, question }: { snapshotId: string; que
             onClick={() => void run(f.id)}
             data-testid={`report-${f.id}`}
           >
-            {busy === f.id ? (
-              <span className="spinner" aria-hidden="true" />
-            ) : (
-              <span aria-hidden="true">⤓</span>
-            )}{' '}
+            {busy === f.id ? <span className="spinner" aria-hidden="true" /> : <Icon name="download" />}{' '}
             {f.label}
           </button>
         ))}

@@ -61,7 +61,8 @@ export function StepCard({
           <p className="faint step-blurb">{stepBlurb[step.id]}</p>
           {step.status === 'skip' && step.skipReason && <p className="muted">Skipped: {step.skipReason}</p>}
           <EvidenceTable evidence={step.evidence} />
-          {step.findings.length > 0 && (
+          {step.id === 'verdict' && <VerdictExplanation step={step} />}
+          {step.id !== 'verdict' && step.findings.length > 0 && (
             <ul className="findings">
               {step.findings.map((f, i) => (
                 <li key={i} className={`finding ${f.severity}`}>
@@ -83,6 +84,44 @@ export function StepCard({
         </div>
       )}
     </section>
+  );
+}
+
+/** The verdict step: the engine's explanation as numbered sentences, then any finding with a fix. */
+function VerdictExplanation({ step }: { step: DiagnoseStep }) {
+  const sentences = step.findings.filter((f) => !f.fix);
+  const withFix = step.findings.filter((f) => f.fix);
+  return (
+    <>
+      {sentences.length > 0 && (
+        <div className="explanation">
+          <h4>Explanation</h4>
+          <ol>
+            {sentences.map((f, i) => (
+              <li key={i} className={f.severity}>
+                {f.message}
+              </li>
+            ))}
+          </ol>
+        </div>
+      )}
+      {withFix.length > 0 && (
+        <ul className="findings">
+          {withFix.map((f, i) => (
+            <li key={i} className={`finding ${f.severity}`}>
+              <div className="finding-msg">
+                <StatusIcon
+                  status={f.severity === 'error' ? 'fail' : f.severity === 'warning' ? 'warn' : 'info'}
+                  size={16}
+                />
+                <span>{f.message}</span>
+              </div>
+              {f.fix && <FixView fix={f.fix} canApply={true} />}
+            </li>
+          ))}
+        </ul>
+      )}
+    </>
   );
 }
 

@@ -1,5 +1,7 @@
 import type { Diagnosis } from '@shared/diagnose/types';
 import type { DirectionTrace, RuleRef } from '@shared/engine/types';
+import { StatusIcon } from '../../components/StatusIcon';
+import { useWizard } from '../../stores/wizard';
 
 export function policyName(p: RuleRef['policy']): string {
   return `${p.kind} ${p.namespace ? `${p.namespace}/` : ''}${p.name}`;
@@ -10,6 +12,15 @@ export function describeRule(r: RuleRef): string {
   return `${r.direction} rule ${r.index + 1}${r.name ? ` “${r.name}”` : ''} of ${policyName(r.policy)} (${r.action})`;
 }
 
+/** The deciding rule on one side, in plain words. */
+export function sideDecision(side: DirectionTrace): string {
+  if (side.decidedBy.length > 0) return `Decided by ${side.decidedBy.map(describeRule).join('; ')}.`;
+  if (!side.applicable) return 'Not a pod the policies can select on this side: no policy applies.';
+  if (side.isolated)
+    return `No rule admits it: ${side.isolatedBy.map(policyName).join(', ')} isolate${side.isolatedBy.length === 1 ? 's' : ''} the pod, so the default deny applies.`;
+  return 'No policy selects this pod in this direction: allowed by default.';
+}
+
 function Side({ title, side }: { title: string; side: DirectionTrace }) {
   const deny = side.decision === 'deny';
   return (
@@ -18,33 +29,27 @@ function Side({ title, side }: { title: string; side: DirectionTrace }) {
         <span className="side-title grow">{title}</span>
         <span className={`pill ${deny ? 'denied' : 'allowed'}`}>{deny ? 'denies' : 'allows'}</span>
       </div>
-      <p className="side-reason">{side.reason}</p>
-      {side.decidedBy.length > 0 ? (
-        <ul className="side-rules">
-          {side.decidedBy.map((r, i) => (
-            <li key={i}>
-              Decided by <strong>{describeRule(r)}</strong>
-            </li>
-          ))}
-        </ul>
-      ) : (
-        <p className="faint side-rules">
-          {!side.applicable
-            ? 'Not a pod the policies can select on this side.'
-            : side.isolated
-              ? `Isolated by ${side.isolatedBy.map(policyName).join(', ')}; no rule matched, so the default deny applies.`
-              : 'No policy selects this pod in this direction: allowed by default.'}
-        </p>
-      )}
+      <p className="side-rule">{sideDecision(side)}</p>
     </div>
   );
 }
 
-/** Allowed or denied, the deciding rule on each side in plain words, and the engine's explanation. */
+function openStep(id: string) {
+  useWizard.getState().toggle(id, true);
+  requestAnimationFrame(() => {
+    const el = document.getElementById(`step-btn-${id}`);
+    el?.scrollIntoView({ block: 'start', behavior: 'smooth' });
+    el?.focus({ preventScroll: true });
+  });
+}
+
+/** At a glance: allowed or denied, the cause, and the deciding rule on each side. */
 export function VerdictPanel({ diagnosis, whatIf }: { diagnosis: Diagnosis; whatIf?: boolean }) {
   const t = diagnosis.trace;
   const allowed = diagnosis.verdict === 'allowed';
   const q = t.query;
+  const cause = diagnosis.cause ? diagnosis.steps.find((s) => s.id === diagnosis.cause) : undefined;
+  const fixes = diagnosis.fixes.length;
   return (
     <section
       className={`verdict card ${allowed ? 'allowed' : 'denied'}`}
@@ -57,8 +62,8 @@ export function VerdictPanel({ diagnosis, whatIf }: { diagnosis: Diagnosis; what
           {allowed ? '✓' : '✕'}
         </div>
         <div className="grow">
-          <h2 id="verdict-title">
-            {whatIf ? 'What-if verdict: ' : ''}
+          <h2 id="verdict-title" data-testid="verdict-word">
+            {whatIf ? 'What-if: ' : ''}
             {allowed ? 'Allowed' : 'Denied'}
           </h2>
           <p className="verdict-q mono">
@@ -68,30 +73,29 @@ export function VerdictPanel({ diagnosis, whatIf }: { diagnosis: Diagnosis; what
         </div>
         {diagnosis.partial && <span className="pill warn">partial data — may be incomplete</span>}
       </div>
+      {cause && (
+        <div className={`verdict-cause ${cause.status}`} data-testid="verdict-cause" data-cause={cause.id}>
+          <StatusIcon status={cause.status} size={22} />
+          <div className="grow">
+            <div className="cause-label">
+              {allowed ? 'But look at' : 'Cause'}: <strong>{cause.title}</strong>
+            </div>
+            <p>{cause.summary}</p>
+          </div>
+          <button
+            type="button"
+            className="btn primary"
+            onClick={() => openStep(cause.id)}
+            data-testid="go-to-cause"
+          >
+            {fixes > 0 ? `See the fix${fixes === 1 ? '' : 'es'}` : 'See the evidence'} →
+          </button>
+        </div>
+      )}
       <div className="verdict-sides">
         <Side title="Source side (egress)" side={t.egress} />
         <Side title="Destination side (ingress)" side={t.ingress} />
       </div>
-      {t.explanation.length > 0 && (
-        <div className="explanation">
-          <h3>Explanation</h3>
-          <ol>
-            {t.explanation.map((s, i) => (
-              <li key={i}>{s}</li>
-            ))}
-          </ol>
-        </div>
-      )}
-      {t.assumptions.length > 0 && (
-        <details className="assumptions">
-          <summary>Assumptions ({t.assumptions.length})</summary>
-          <ul>
-            {t.assumptions.map((s, i) => (
-              <li key={i}>{s}</li>
-            ))}
-          </ul>
-        </details>
-      )}
     </section>
   );
 }
