@@ -306,16 +306,17 @@ function readSnapshotInfo(
 function trim(kind: KnownKind, item: Obj): void {
   const meta = isObject(item.metadata) ? item.metadata : undefined;
   if (meta) {
-    delete meta.managedFields;
+    // `delete` only when present: deleting turns objects into slow dictionary-mode objects
+    if (meta.managedFields !== undefined) delete meta.managedFields;
     if (isObject(meta.annotations) && LAST_APPLIED in meta.annotations) {
       delete meta.annotations[LAST_APPLIED];
       if (Object.keys(meta.annotations).length === 0) delete meta.annotations;
     }
   }
   if (kind === 'ConfigMap') {
-    delete item.binaryData;
+    if (item.binaryData !== undefined) delete item.binaryData;
     const name = meta && typeof meta.name === 'string' ? meta.name : '';
-    if (!CNI_CONFIGMAPS.has(name)) delete item.data;
+    if (!CNI_CONFIGMAPS.has(name) && item.data !== undefined) delete item.data;
   }
 }
 

@@ -1,4 +1,4 @@
-import { LineCounter, isCollection, isNode, parseAllDocuments, parseDocument } from 'yaml';
+import { LineCounter, isCollection, isNode, parseAllDocuments } from 'yaml';
 import type { Document, Node as YamlNode } from 'yaml';
 
 /** Malformed YAML/JSON: says which file and where, so the user can open it at that line. */
@@ -96,20 +96,7 @@ export function readSourceDocuments(name: string, text: string): SourceDocument[
       }
       return readYaml(name, text); // a YAML flow mapping that is not strict JSON
     }
-    let lazy: ((path: PathSegment[]) => SourcePosition | undefined) | undefined;
-    return [
-      {
-        value,
-        locate(path) {
-          if (!lazy) {
-            const counter = new LineCounter();
-            const doc = parseDocument(text, { lineCounter: counter, keepSourceTokens: false });
-            lazy = yamlLocator(doc, counter);
-          }
-          return lazy(path);
-        },
-      },
-    ];
+    return [{ value, locate: jsonLocator(text) }];
   }
   return readYaml(name, text);
 }
@@ -141,4 +128,125 @@ function readYaml(name: string, text: string): SourceDocument[] {
     out.push({ value, locate: yamlLocator(doc, counter) });
   }
   return out;
+}
+
+// ---------------------------------------------------------------- JSON positions
+
+/**
+ * Finds where a path lies in JSON text without a second full parse: a small scanner that skips values,
+ * with the offsets of the top-level `items` remembered after the first lookup, and line starts indexed
+ * once. Big `kubectl get -o json` dumps (100 MB) stay fast even with many findings.
+ */
+function jsonLocator(text: string): (path: PathSegment[]) => SourcePosition | undefined {
+  let lineStarts: Int32Array | undefined;
+  let itemOffsets: number[] | undefined;
+  const ws = (i: number): number => {
+    for (;;) {
+      const c = text.charCodeAt(i);
+      if (c === 32 || c === 10 || c === 13 || c === 9) i++;
+      else return i;
+    }
+  };
+  const skipString = (i: number): number => {
+    // i at the opening quote; returns the index after the closing quote
+    for (let j = i + 1; j < text.length; j++) {
+      const c = text.charCodeAt(j);
+      if (c === 92) j++;
+      else if (c === 34) return j + 1;
+    }
+    return text.length;
+  };
+  const skipValue = (i: number): number => {
+    i = ws(i);
+    const c = text.charCodeAt(i);
+    if (c === 34) return skipString(i);
+    if (c !== 123 && c !== 91) {
+      while (i < text.length && !',}] \n\r\t'.includes(text[i])) i++;
+      return i;
+    }
+    let depth = 0;
+    for (; i < text.length; i++) {
+      const d = text.charCodeAt(i);
+      if (d === 34) i = skipString(i) - 1;
+      else if (d === 123 || d === 91) depth++;
+      else if (d === 125 || d === 93) {
+        depth--;
+        if (depth === 0) return i + 1;
+      }
+    }
+    return i;
+  };
+  /** offset of the value at key/index `seg` inside the container starting at `i`, or -1 */
+  const child = (i: number, seg: PathSegment): number => {
+    i = ws(i);
+    const open = text.charCodeAt(i);
+    if (open === 123 && typeof seg === 'string') {
+      i = ws(i + 1);
+      while (text.charCodeAt(i) === 34) {
+        const end = skipString(i);
+        const key = JSON.parse(text.slice(i, end)) as string;
+        i = ws(end);
+        i = ws(i + 1); // ':'
+        if (key === seg) return i;
+        i = ws(skipValue(i));
+        if (text.charCodeAt(i) === 44) i = ws(i + 1);
+        else return -1;
+      }
+      return -1;
+    }
+    if (open === 91 && typeof seg === 'number') {
+      i = ws(i + 1);
+      for (let k = 0; text.charCodeAt(i) !== 93 && i < text.length; k++) {
+        if (k === seg) return i;
+        i = ws(skipValue(i));
+        if (text.charCodeAt(i) === 44) i = ws(i + 1);
+      }
+      return -1;
+    }
+    return -1;
+  };
+  const position = (offset: number): SourcePosition => {
+    if (!lineStarts) {
+      const starts = [0];
+      for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+      lineStarts = Int32Array.from(starts);
+    }
+    let lo = 0;
+    let hi = lineStarts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (lineStarts[mid] <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return { line: lo + 1, column: offset - lineStarts[lo] + 1 };
+  };
+  return (path) => {
+    let at = ws(0);
+    let rest = path;
+    if (path[0] === 'items' && typeof path[1] === 'number') {
+      if (!itemOffsets) {
+        itemOffsets = [];
+        const arr = child(at, 'items');
+        if (arr !== -1 && text.charCodeAt(ws(arr)) === 91) {
+          let i = ws(ws(arr) + 1);
+          while (i < text.length && text.charCodeAt(i) !== 93) {
+            itemOffsets.push(i);
+            i = ws(skipValue(i));
+            if (text.charCodeAt(i) === 44) i = ws(i + 1);
+            else break;
+          }
+        }
+      }
+      const off = itemOffsets[path[1]];
+      if (off === undefined) return position(at);
+      at = off;
+      rest = path.slice(2);
+    }
+    for (const seg of rest) {
+      const next = child(at, seg);
+      if (next === -1) break;
+      at = next;
+    }
+    return position(at);
+  };
 }

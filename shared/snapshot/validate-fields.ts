@@ -91,6 +91,26 @@ export function checkName(issues: Issues, path: PathSegment[], value: unknown, r
   }
 }
 
+/** `prefix/name` label key syntax, without allocating. */
+export function isQualifiedName(key: string): boolean {
+  const slash = key.lastIndexOf('/');
+  if (slash === -1) return key.length > 0 && key.length <= 63 && QUALIFIED_NAME.test(key);
+  const name = key.slice(slash + 1);
+  const prefix = key.slice(0, slash);
+  return (
+    prefix.length > 0 &&
+    prefix.length <= 253 &&
+    DNS1123_SUBDOMAIN.test(prefix) &&
+    name.length > 0 &&
+    name.length <= 63 &&
+    QUALIFIED_NAME.test(name)
+  );
+}
+
+export function isLabelValue(v: string): boolean {
+  return v.length <= 63 && LABEL_VALUE.test(v);
+}
+
 export function checkQualifiedName(issues: Issues, path: PathSegment[], key: string): void {
   const slash = key.lastIndexOf('/');
   const name = slash === -1 ? key : key.slice(slash + 1);
@@ -129,7 +149,10 @@ export function checkLabels(issues: Issues, path: PathSegment[], labels: unknown
     issues.invalid(path, labels, 'must be a map of string keys to string values');
     return;
   }
-  for (const [k, v] of Object.entries(labels)) {
+  for (const k in labels) {
+    const v = labels[k];
+    // fast path: a valid key and value allocate nothing
+    if (typeof v === 'string' && (!validateKeys || (isQualifiedName(k) && isLabelValue(v)))) continue;
     if (validateKeys) checkQualifiedName(issues, [...path, k], k);
     if (typeof v !== 'string') {
       issues.invalid(
@@ -272,8 +295,11 @@ export function checkCidr(issues: Issues, path: PathSegment[], v: unknown): Retu
   return c;
 }
 
+const V4_FAST = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
+
 export function checkIp(issues: Issues, path: PathSegment[], v: unknown): void {
   if (v === undefined || v === null || v === '') return;
+  if (typeof v === 'string' && V4_FAST.test(v)) return;
   if (typeof v !== 'string' || !parseIp(v)) issues.invalid(path, v, 'must be a valid IP address');
 }
 

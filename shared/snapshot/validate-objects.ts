@@ -128,6 +128,23 @@ function validatePod(issues: Issues, obj: Obj): void {
       if (typeof c.name !== 'string' || !c.name) issues.required([...p, 'name']);
       if (!checkList(issues, [...p, 'ports'], c.ports)) return;
       c.ports.forEach((port, j) => {
+        // fast path for the common valid port: no allocations
+        if (
+          isObject(port) &&
+          typeof port.containerPort === 'number' &&
+          Number.isInteger(port.containerPort) &&
+          port.containerPort >= 1 &&
+          port.containerPort <= 65535 &&
+          (port.protocol === undefined ||
+            port.protocol === 'TCP' ||
+            port.protocol === 'UDP' ||
+            port.protocol === 'SCTP') &&
+          (port.name === undefined ||
+            (typeof port.name === 'string' && isIanaSvcName(port.name) && !seenNames.has(port.name)))
+        ) {
+          if (typeof port.name === 'string') seenNames.set(port.name, '');
+          return;
+        }
         const pp = [...p, 'ports', j];
         if (!isObject(port)) {
           issues.invalid(pp, port, 'must be a container port object');
