@@ -30,6 +30,9 @@ export interface KubeStatus {
 }
 
 export const CONNECT_TIMEOUT_MS = 8000;
+export const EXEC_TIMEOUT_MS = 30_000;
+
+class ExecPluginTimeout extends Error {}
 
 export class ClusterHttp {
   readonly server: string;
@@ -48,10 +51,20 @@ export class ClusterHttp {
   /** Headers and the TLS dispatcher for one request (exec plugins run here, their tokens are cached). */
   async authenticate(url: string): Promise<{ headers: Record<string, string>; dispatcher?: Dispatcher }> {
     const ctx = new RequestContext(url, HttpMethod.GET);
+    let timer: NodeJS.Timeout | undefined;
     try {
-      await this.kc.applySecurityAuthentication(ctx);
+      const auth = this.kc.applySecurityAuthentication(ctx);
+      if (this.execCommand) {
+        // A plugin waiting for an interactive login would hang forever: give up with a clear message.
+        const timeout = new Promise<never>((_, reject) => {
+          timer = setTimeout(() => reject(new ExecPluginTimeout()), EXEC_TIMEOUT_MS);
+        });
+        await Promise.race([auth, timeout]);
+      } else await auth;
     } catch (err) {
       throw this.authError(err);
+    } finally {
+      clearTimeout(timer);
     }
     const fresh = ctx.getDispatcher() as Dispatcher | undefined;
     // client-node builds a new undici Agent per call; keep the first one so connections are reused.
@@ -62,6 +75,14 @@ export class ClusterHttp {
 
   private authError(err: unknown): Error {
     const e = err as NodeJS.ErrnoException;
+    if (this.execCommand && err instanceof ExecPluginTimeout) {
+      return new ExecPluginError(
+        this.execCommand,
+        '',
+        `it did not finish within ${EXEC_TIMEOUT_MS / 1000} s (it may be waiting for an interactive login: log in with it in a terminal first)`,
+        this.server,
+      );
+    }
     if (this.execCommand) {
       if (e?.code === 'ENOENT') {
         return new ExecPluginError(

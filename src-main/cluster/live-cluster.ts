@@ -42,6 +42,13 @@ interface WatchState {
   lastError?: string;
 }
 
+/** Equal apart from metadata.resourceVersion (objects are already trimmed to what the analysis reads). */
+function sameContent(a: Obj, b: Obj): boolean {
+  const strip = (o: Obj) =>
+    JSON.stringify({ ...o, metadata: { ...(o.metadata as Obj), resourceVersion: undefined } });
+  return strip(a) === strip(b);
+}
+
 export class LiveCluster {
   private readonly watches = new Map<string, WatchState>();
   private stopped = false;
@@ -78,6 +85,14 @@ export class LiveCluster {
       void this.startWatch(ws);
     }
     this.setStatus({ watching: true, message: undefined });
+    this.opts.onProgress?.({
+      loadId: this.state.loadId,
+      phase: 'watching',
+      done: 1,
+      total: 1,
+      objects: this.state.units.reduce((n, u) => n + u.objects.size, 0),
+      message: 'watching for changes',
+    });
   }
 
   async stop(): Promise<void> {
@@ -124,11 +139,20 @@ export class LiveCluster {
       case 'ADDED':
       case 'MODIFIED': {
         const o = acceptObject(unit.spec, obj);
-        if (o) unit.objects.set(objectKey(o), o);
+        if (rv) unit.resourceVersion = rv;
+        if (!o) return; // a ConfigMap CNI detection does not read
+        const key = objectKey(o);
+        const prev = unit.objects.get(key);
+        unit.objects.set(key, o);
+        // Heartbeats and status timestamps change nothing the analysis reads: no new snapshot.
+        if (prev && sameContent(prev, o)) return;
         break;
       }
       case 'DELETED':
-        unit.objects.delete(objectKey(obj));
+        if (!unit.objects.delete(objectKey(obj))) {
+          if (rv) unit.resourceVersion = rv;
+          return;
+        }
         break;
       case 'BOOKMARK':
         if (rv) unit.resourceVersion = rv;

@@ -449,8 +449,27 @@ describe('watchLiveSnapshot', () => {
     expect(updates.length).toBeGreaterThan(0);
     expect(live.status.lastUpdated >= before).toBe(true);
 
+    // A change the analysis does not read (a status timestamp) is applied but makes no new snapshot.
+    const seen = live.stats.events;
+    const updatesBefore = updates.length;
+    const touched = structuredClone(pod) as unknown as { status: Record<string, unknown> };
+    touched.status = { ...touched.status, startTime: '2026-11-30T10:00:00Z' };
+    sim.applyEvent({ type: 'MODIFIED', object: touched as never });
+    const marker = structuredClone(pod);
+    marker.metadata.name = 'marker-pod';
+    sim.applyEvent({ type: 'ADDED', object: marker as never });
+    await waitFor(() => live!.snapshot.pods.some((p) => p.metadata.name === 'marker-pod'));
+    expect(live.stats.events).toBe(seen + 1);
+    expect(updates.length).toBe(updatesBefore + 1);
+
     sim.applyEvent({ type: 'DELETED', object: pod as never });
-    await waitFor(() => !live!.snapshot.pods.some((p) => p.metadata.name === 'redis-cache-1'));
+    sim.applyEvent({ type: 'DELETED', object: marker as never });
+    await waitFor(
+      () =>
+        !live!.snapshot.pods.some(
+          (p) => p.metadata.name === 'redis-cache-1' || p.metadata.name === 'marker-pod',
+        ),
+    );
 
     // Changes while the watches are down, then history compacted: the watch restarts with an old
     // resourceVersion, gets 410 Gone, re-lists and resyncs.

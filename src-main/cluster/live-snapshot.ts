@@ -66,6 +66,8 @@ export interface LiveState {
   /** lists that failed for other reasons (dropped connection after retries), by unit id */
   failures: Map<string, AccessGap>;
   takenAt: string;
+  /** the id progress events carry */
+  loadId: string;
 }
 
 export function objectKey(o: Obj): string {
@@ -291,6 +293,7 @@ export async function connectAndList(context: string, opts: LiveLoadOptions = {}
     if (!units.length && lastNetworkError) throw lastNetworkError;
     progress({ phase: 'done', done: total, total, message: `loaded ${objects} objects` });
     return {
+      loadId,
       kc,
       http,
       target,
@@ -342,6 +345,7 @@ const LIST_KEYS: SnapshotListKey[] = [
   'daemonSets',
   'deployments',
   'configMaps',
+  'calicoTiers',
 ];
 
 /** Builds the engine's Snapshot from the current list/watch state (sorted, CNI facts detected). */
@@ -365,6 +369,7 @@ export function assembleSnapshot(
   }
   const target = snap as unknown as Record<SnapshotListKey, Obj[]>;
   for (const key of LIST_KEYS) {
+    if (key === 'calicoTiers' && !byKey.has(key)) continue; // optional list: only when Calico serves tiers
     const arr = byKey.get(key) ?? [];
     arr.sort((a, b) => {
       const ka = objectKey(a);

@@ -16,7 +16,8 @@ export type SnapshotListKey =
   | 'calicoGlobalNetworkPolicies'
   | 'daemonSets'
   | 'deployments'
-  | 'configMaps';
+  | 'configMaps'
+  | 'calicoTiers';
 
 export interface ResourceSpec {
   key: SnapshotListKey;
@@ -238,6 +239,15 @@ export function resourceSpecs(calicoGroup: { group: string; version: string } | 
         plural: 'networkpolicies',
         kind: 'NetworkPolicy',
         namespaced: true,
+        scope: 'all',
+        optional: true,
+      },
+      {
+        key: 'calicoTiers',
+        ...calicoGroup,
+        plural: 'tiers',
+        kind: 'Tier',
+        namespaced: false,
         scope: 'all',
         optional: true,
       },
