@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseSnapshotTexts } from '../snapshot/parse';
 import { lintSnapshot } from './index';
+import { createEngine } from '../engine/index';
 import type { LintFinding } from '../engine/types';
 
 const demo = readFileSync(new URL('../../assets/demo/cluster.yaml', import.meta.url), 'utf8');
@@ -349,6 +350,14 @@ describe('lintSnapshot on the demo snapshot', () => {
     const f = find('policy-selects-no-pod', 'backend', 'allow-api-to-cache');
     expect(f?.message).toContain('app=redis-cache');
   });
+  it('with the engine (DNS checked by a real trace, ipBlock behaviour of the CNI) the four failures are still found', () => {
+    const snapshot = parseSnapshotTexts([{ name: 'cluster.yaml', text: demo }]);
+    const withEngine = lintSnapshot(snapshot, createEngine(snapshot));
+    const keys = (fs: LintFinding[]) =>
+      fs.map((f) => `${f.rule} ${f.object.namespace}/${f.object.name}`).sort();
+    expect(keys(withEngine)).toEqual(keys(findings));
+  });
+
   it('every finding has rule, severity, object and message', () => {
     for (const f of findings) {
       expect(f.rule).toMatch(/^[a-z-]+$/);
