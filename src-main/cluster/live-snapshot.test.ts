@@ -471,6 +471,15 @@ describe('watchLiveSnapshot', () => {
         ),
     );
 
+    // Connections dropped: the watches restart from their resourceVersion and miss nothing.
+    sim.dropConnections();
+    const late = structuredClone(pod);
+    late.metadata.name = 'late-pod';
+    sim.applyEvent({ type: 'ADDED', object: late as never });
+    await waitFor(() => live!.snapshot.pods.some((p) => p.metadata.name === 'late-pod'));
+    sim.applyEvent({ type: 'DELETED', object: late as never });
+    await waitFor(() => !live!.snapshot.pods.some((p) => p.metadata.name === 'late-pod'));
+
     // Changes while the watches are down, then history compacted: the watch restarts with an old
     // resourceVersion, gets 410 Gone, re-lists and resyncs.
     const np = sim.getObjects('NetworkPolicy').find((p) => p.metadata.name === 'allow-api-to-cache')!;
