@@ -84,6 +84,7 @@ function looksLikeJson(name: string, text: string): boolean {
  * line numbers for JSON are computed lazily from a YAML parse only when a finding needs one.
  */
 export function readSourceDocuments(name: string, text: string): SourceDocument[] {
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1); // byte-order mark (Windows editors, PowerShell)
   if (looksLikeJson(name, text)) {
     let value: unknown;
     try {

@@ -35,6 +35,20 @@ describe('loadSnapshotFiles', () => {
     expect(s.namespaces.map((n) => n.metadata.name)).toEqual(['k', 'm', 'z']);
   });
 
+  it('reads UTF-16 files with a byte-order mark (PowerShell redirection) and UTF-8 with BOM', async () => {
+    const yaml = nsYaml('from-powershell');
+    writeFileSync(
+      join(dir, 'ps.yaml'),
+      Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(yaml, 'utf16le')]),
+    );
+    writeFileSync(
+      join(dir, 'bom.json'),
+      `\ufeff${JSON.stringify({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'bom' } })}`,
+    );
+    const s = await loadSnapshotFiles([join(dir, 'ps.yaml'), join(dir, 'bom.json')]);
+    expect(s.namespaces.map((n) => n.metadata.name)).toEqual(['from-powershell', 'bom']);
+  });
+
   it('says which path is missing', async () => {
     await expect(loadSnapshotFiles([join(dir, 'nope.yaml')])).rejects.toThrow(SnapshotFileError);
     await expect(loadSnapshotFiles([join(dir, 'nope.yaml')])).rejects.toThrow(/nope\.yaml: no such file/);

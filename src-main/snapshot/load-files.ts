@@ -46,6 +46,17 @@ async function expand(path: string, out: string[]): Promise<void> {
 }
 
 /**
+ * UTF-8, or UTF-16 with a byte-order mark: what `kubectl get -o yaml > file` writes in Windows PowerShell 5.
+ */
+export function decodeText(buf: Buffer): string {
+  if (buf.length >= 2 && buf[0] === 0xff && buf[1] === 0xfe)
+    return new TextDecoder('utf-16le').decode(buf.subarray(2));
+  if (buf.length >= 2 && buf[0] === 0xfe && buf[1] === 0xff)
+    return new TextDecoder('utf-16be').decode(buf.subarray(2));
+  return buf.toString('utf8');
+}
+
+/**
  * Loads one or several `kubectl get -o yaml|json` files, or directories of them (recursive, .yaml/.yml/.json,
  * in name order), into one Snapshot. Throws SnapshotFileError for paths that cannot be read and
  * SnapshotParseError (file, line, column) for malformed content.
@@ -62,7 +73,7 @@ export async function loadSnapshotFiles(paths: string[], source?: SnapshotSource
   const texts = await Promise.all(
     files.map(async (name) => {
       try {
-        return { name, text: await readFile(name, 'utf8') };
+        return { name, text: decodeText(await readFile(name)) };
       } catch (err) {
         throw new SnapshotFileError(
           `${name}: cannot read (${(err as NodeJS.ErrnoException).code ?? String(err)})`,
