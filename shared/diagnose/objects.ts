@@ -46,22 +46,18 @@ export function namespaceLabels(snapshot: Snapshot, name: string): Labels {
   return snapshot.namespaces.find((n) => n.metadata.name === name)?.metadata.labels ?? {};
 }
 
-const NOISY_ANNOTATIONS = ['kubectl.kubernetes.io/last-applied-configuration'];
-
 /**
  * The object as a user would write it: without server-managed metadata (uid, resourceVersion,
- * managedFields, status, last-applied annotation). Used for YAML shown in fixes and reports.
+ * managedFields, status) and without annotations (they may hold secrets; `kubectl apply` of the
+ * result keeps annotations that were not set by a previous apply). Used for YAML shown in fixes and reports.
  */
 export function cleanObject<T extends KubeObject>(obj: T): T {
   const copy = structuredClone(obj) as T & { status?: unknown; metadata: Record<string, unknown> };
   const md = copy.metadata as Record<string, unknown>;
   for (const k of ['uid', 'resourceVersion', 'generation', 'creationTimestamp', 'managedFields', 'selfLink'])
     delete md[k];
-  const ann = md.annotations as Record<string, string> | undefined;
-  if (ann) {
-    for (const k of NOISY_ANNOTATIONS) delete ann[k];
-    if (Object.keys(ann).length === 0) delete md.annotations;
-  }
+  // annotations may carry anything (tokens in last-applied configurations, notes): never shown or exported
+  delete md.annotations;
   if ('status' in copy && copy.kind !== 'Pod' && copy.kind !== 'Node') delete copy.status;
   return copy;
 }

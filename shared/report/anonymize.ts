@@ -59,6 +59,15 @@ export class Anonymizer {
     for (const p of snapshot.pods)
       for (const o of p.metadata.ownerReferences ?? [])
         if (!KEEP.has(p.metadata.namespace ?? '')) add(o.name, 'workload');
+    // IPs get their pseudonyms in snapshot order, so the mapping does not depend on the report's text
+    for (const n of snapshot.nodes)
+      for (const a of n.status?.addresses ?? []) if (/^[\d.]+$/.test(a.address)) this.ip(a.address);
+    for (const p of snapshot.pods)
+      for (const ip of [p.status?.podIP, p.status?.hostIP, ...(p.status?.podIPs ?? []).map((x) => x.ip)])
+        if (ip && /^[\d.]+$/.test(ip)) this.ip(ip);
+    for (const sv of snapshot.services)
+      for (const ip of [sv.spec.clusterIP, ...(sv.spec.clusterIPs ?? [])])
+        if (ip && /^[\d.]+$/.test(ip)) this.ip(ip);
     const keys = [...this.names.keys()]
       .sort((a, b) => b.length - a.length)
       .map((k) => k.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));

@@ -185,6 +185,7 @@ export function renderReportHtml(m: ReportModel): string {
     const fixes = d.steps.flatMap((s) => s.findings.filter((f) => f.fix && f.severity === 'error'));
     parts.push(`<section class="card verdict ${esc(d.verdict)}"><div>${badge(d.verdict, d.verdict === 'allowed' ? 'ALLOWED' : 'DENIED', true)}</div><div>
 <p style="margin:0 0 6px;font-weight:600">${esc(d.headline)}</p>
+<p class="muted" style="margin:0 0 6px">${[d.source, d.destination].map((e) => `${esc(e.name)}${e.ip && e.ip !== e.name ? ` (${esc(e.ip)}${e.node ? ` on ${esc(e.node)}` : ''})` : ''}`).join(' → ')}</p>
 ${d.cause ? `<p class="muted" style="margin:0">Cause found in step: <a href="#step-${esc(d.cause)}">${esc(d.steps.find((s) => s.id === d.cause)?.title ?? d.cause)}</a>${fixes.length ? ` — ${fixes.length} fix${fixes.length === 1 ? '' : 'es'} below` : ''}</p>` : ''}
 ${d.partial ? `<p>${badge('warn', 'partial data')} The snapshot is partial: policies you cannot see may change this verdict.</p>` : ''}
 </div></section>`);

@@ -61,6 +61,15 @@ export function renderReportMarkdown(m: ReportModel): string {
   o.push('');
   if (d) {
     o.push(`## Verdict: ${d.verdict === 'allowed' ? '✔ ALLOWED' : '✘ DENIED'}`, '', md(d.headline), '');
+    o.push(
+      [d.source, d.destination]
+        .map(
+          (e) =>
+            `${md(e.name)}${e.ip && e.ip !== e.name ? ` (${md(e.ip)}${e.node ? ` on ${md(e.node)}` : ''})` : ''}`,
+        )
+        .join(' → '),
+      '',
+    );
     if (d.partial) o.push('> **Partial data:** policies you cannot see may change this verdict.', '');
     o.push('## Troubleshooting steps', '');
     d.steps.forEach((s, i) => {

@@ -1,5 +1,5 @@
 import { matchesSelector } from '../engine/selector';
-import type { DirectionTrace, LintFinding, PolicyRef } from '../engine/types';
+import type { DirectionTrace, EndpointInfo, LintFinding, PolicyRef } from '../engine/types';
 import type { KubeObject, NetworkPolicy } from '../k8s/types';
 import type { CniFacts, Snapshot } from '../snapshot/types';
 import type { Diagnosis } from '../diagnose/types';
@@ -9,6 +9,7 @@ import {
   REPORT_SCHEMA_VERSION,
   type ReportCni,
   type ReportCoverageRow,
+  type ReportEndpoint,
   type ReportModel,
   type ReportSide,
   type ReportStep,
@@ -31,6 +32,18 @@ export function serverHost(server: string | undefined): string | undefined {
   if (!server) return undefined;
   const m = /^(?:[a-z][a-z0-9+.-]*:\/\/)?(?:[^@/]*@)?(\[[^\]]+\]|[^/:?#]+)(:\d+)?/i.exec(server.trim());
   return m ? `${m[1]}${m[2] ?? ''}` : undefined;
+}
+
+function endpoint(e: EndpointInfo): ReportEndpoint {
+  if (e.kind === 'pod')
+    return {
+      name: `${e.namespace}/${e.name}`,
+      kind: 'pod',
+      ...(e.ip ? { ip: e.ip } : {}),
+      ...(e.node ? { node: e.node } : {}),
+      labels: { ...e.labels },
+    };
+  return { name: e.ip, kind: 'external', ip: e.ip, ...(e.node ? { node: e.node } : {}) };
 }
 
 function side(dt: DirectionTrace): ReportSide {
@@ -261,6 +274,8 @@ export function buildReportModel(input: ReportInput): ReportModel {
       ? {
           diagnosis: {
             verdict: d.verdict,
+            source: endpoint(t.source),
+            destination: endpoint(t.destination),
             ...(d.cause ? { cause: d.cause } : {}),
             headline: d.cause
               ? steps.find((x) => x.id === d.cause)!.summary

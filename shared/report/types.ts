@@ -70,8 +70,19 @@ export interface ReportSide {
   isolatedBy: string[];
 }
 
+export interface ReportEndpoint {
+  /** `ns/pod` or the address */
+  name: string;
+  kind: 'pod' | 'external';
+  ip?: string;
+  node?: string;
+  labels?: Record<string, string>;
+}
+
 export interface ReportDiagnosis {
   verdict: 'allowed' | 'denied';
+  source: ReportEndpoint;
+  destination: ReportEndpoint;
   /** first failing step */
   cause?: ReportStep['id'];
   headline: string;
