@@ -45,7 +45,7 @@ export class ClusterHttp {
     this.server = cluster.server.replace(/\/+$/, '');
     const exec = (kc.getCurrentUser()?.exec ?? kc.getCurrentUser()?.authProvider?.config?.exec) as
       { command?: string; args?: string[] } | undefined;
-    this.execCommand = exec?.command ? [exec.command, ...(exec.args ?? [])].join(' ') : undefined;
+    this.execCommand = exec?.command ? [exec.command, ...redactArgs(exec.args ?? [])].join(' ') : undefined;
   }
 
   /** Headers and the TLS dispatcher for one request (exec plugins run here, their tokens are cached). */
@@ -175,6 +175,29 @@ export class ClusterHttp {
     // destroy, not close: close() would wait for a connect still pending on an unresponsive server
     if (d) await d.destroy().catch(() => undefined);
   }
+}
+
+const SECRET_ARG = /secret|token|password|passwd|credential|api-?key|private-?key/i;
+
+/** Plugin arguments as shown to users: values of secret-looking flags become ***. */
+export function redactArgs(args: string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    const eq = a.indexOf('=');
+    if (a.startsWith('-') && eq > 0 && SECRET_ARG.test(a.slice(0, eq))) out.push(`${a.slice(0, eq)}=***`);
+    else if (
+      a.startsWith('-') &&
+      eq < 0 &&
+      SECRET_ARG.test(a) &&
+      i + 1 < args.length &&
+      !args[i + 1].startsWith('-')
+    ) {
+      out.push(a, '***');
+      i++;
+    } else out.push(a);
+  }
+  return out;
 }
 
 function causeChain(err: unknown): { code?: string; message: string; name?: string }[] {
