@@ -39,7 +39,7 @@ h3{font-size:15px;margin:0}
 .sub{color:var(--muted);margin:0 0 16px}
 .meta{display:grid;grid-template-columns:repeat(auto-fit,minmax(220px,1fr));gap:8px 24px;background:var(--card);border:1px solid var(--border);border-radius:10px;padding:14px 18px;margin:16px 0}
 .meta dt{color:var(--muted);font-size:12px;text-transform:uppercase;letter-spacing:.04em}.meta dd{margin:0 0 4px;font-weight:500;word-break:break-word}
-.card{background:var(--card);border:1px solid var(--border);border-radius:10px;padding:16px 18px;margin:12px 0;break-inside:avoid}
+.card{background:var(--card);border:1px solid var(--border);border-radius:10px;padding:16px 18px;margin:12px 0}
 .verdict{display:flex;gap:16px;align-items:flex-start;border-left:6px solid var(--border)}
 .verdict.allowed{border-left-color:var(--ok)}.verdict.denied{border-left-color:var(--bad)}
 .badge{display:inline-block;border-radius:999px;padding:2px 10px;font-size:12px;font-weight:600;white-space:nowrap}
@@ -71,7 +71,7 @@ ul.plain{margin:6px 0;padding-left:20px}
 .muted{color:var(--muted)}
 footer{margin-top:40px;color:var(--muted);font-size:12px;text-align:center}
 @media print{body{background:#fff;color:#000;font-size:11pt}main{max-width:none;padding:0}
-.card,.meta,.finding{box-shadow:none;break-inside:avoid}pre{white-space:pre-wrap;break-inside:avoid}
+.meta,.finding,.verdict,tr,.step-head{break-inside:avoid}.card.step,.card{break-inside:auto}pre{white-space:pre-wrap}.step-head{break-after:avoid}
 details{display:block}details>summary{display:none}details>*{display:block}
 h2{break-after:avoid}a{color:inherit;text-decoration:none}}
 @page{margin:16mm 14mm}
