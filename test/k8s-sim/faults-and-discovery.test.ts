@@ -320,6 +320,26 @@ describe('faults', () => {
     }
   });
 
+  it('carries 8 MiB from the target intact (backpressure)', async () => {
+    const payload = Buffer.alloc(8 * 1024 * 1024);
+    for (let i = 0; i < payload.length; i++) payload[i] = (i * 31 + (i >> 13)) & 0xff;
+    const source = net.createServer((s) => s.end(payload));
+    await new Promise<void>((r) => source.listen(0, '127.0.0.1', r));
+    sim.setPortForwardTarget('a', 'p2', 9000, (source.address() as net.AddressInfo).port);
+    try {
+      const out = new PassThrough();
+      const chunks: Buffer[] = [];
+      out.on('data', (c: Buffer) => chunks.push(c));
+      await new PortForward(kc).portForward('a', 'p2', [9000], out, null, new PassThrough());
+      await expect
+        .poll(() => chunks.reduce((n, c) => n + c.length, 0), { timeout: 15_000 })
+        .toBe(payload.length);
+      expect(Buffer.concat(chunks).equals(payload)).toBe(true);
+    } finally {
+      source.close();
+    }
+  });
+
   it('refuses to port-forward to a pod that is not running', async () => {
     await expect(
       new PortForward(kc).portForward('b', 'p4', [80], new PassThrough(), null, new PassThrough()),
@@ -382,6 +402,33 @@ describe('generator and scenario errors', () => {
     } finally {
       await big.close();
     }
+  });
+
+  it('serves a group first seen at runtime, with its CRD objects', async () => {
+    expect(((await json('/apis')) as { groups: { name: string }[] }).groups.map((g) => g.name)).not.toContain(
+      'cilium.io',
+    );
+    sim.applyEvent({
+      type: 'ADDED',
+      object: {
+        apiVersion: 'cilium.io/v2',
+        kind: 'CiliumNetworkPolicy',
+        metadata: { name: 'late', namespace: 'a' },
+        spec: {},
+      },
+    });
+    expect(((await json('/apis')) as { groups: { name: string }[] }).groups.map((g) => g.name)).toContain(
+      'cilium.io',
+    );
+    const cnps = (await json('/apis/cilium.io/v2/namespaces/a/ciliumnetworkpolicies')) as {
+      items: { metadata: { name: string } }[];
+    };
+    expect(cnps.items.map((i) => i.metadata.name)).toEqual(['late']);
+    const crd = await get(
+      '/apis/apiextensions.k8s.io/v1/customresourcedefinitions/ciliumnetworkpolicies.cilium.io',
+      ADMIN,
+    );
+    expect(crd.status).toBe(200);
   });
 
   it('rejects unknown kinds and malformed scenario files with a clear error', async () => {

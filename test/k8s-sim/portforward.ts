@@ -80,10 +80,23 @@ export class PortForwarder {
     const base64 = ws.protocol === BASE64;
     const entry = { ws, conns: [] as (net.Socket | undefined)[] };
     this.active.add(entry);
+    // Backpressure: stop reading the targets while the client lags more than HIGH_WATER bytes behind.
+    const HIGH_WATER = 4 * 1024 * 1024;
+    let pausedTargets = false;
+    const afterSend = (): void => {
+      if (pausedTargets && ws.bufferedAmount < HIGH_WATER / 2) {
+        pausedTargets = false;
+        entry.conns.forEach((c) => c?.resume());
+      }
+    };
     const send = (channel: number, data: Buffer): void => {
       if (ws.readyState !== WebSocket.OPEN) return;
-      if (base64) ws.send(String.fromCharCode(48 + channel) + data.toString('base64'));
-      else ws.send(Buffer.concat([Buffer.from([channel]), data]));
+      if (base64) ws.send(String.fromCharCode(48 + channel) + data.toString('base64'), afterSend);
+      else ws.send(Buffer.concat([Buffer.from([channel]), data]), afterSend);
+      if (!pausedTargets && ws.bufferedAmount > HIGH_WATER) {
+        pausedTargets = true;
+        entry.conns.forEach((c) => c?.pause());
+      }
     };
     let open = pf.ports.length;
     const oneDone = (): void => {
@@ -134,7 +147,11 @@ export class PortForwarder {
       }
       if (channel % 2 !== 0) return; // the client's error channel carries nothing
       const conn = entry.conns[channel / 2];
-      if (conn && !conn.destroyed && payload.length > 0) conn.write(payload);
+      if (conn && !conn.destroyed && payload.length > 0 && !conn.write(payload)) {
+        // The target is slow: stop reading the WebSocket until it drains.
+        ws.pause();
+        conn.once('drain', () => ws.resume());
+      }
     });
     ws.on('close', () => {
       entry.conns.forEach((c) => c?.destroy());

@@ -260,6 +260,8 @@ export class K8sSim {
         const hit = defs.find((d) => `${groupVersionOf(d)}|${d.kind}` === k);
         if (hit) {
           for (const d of defs) this.addDef(d);
+          // A group first seen at runtime: its CRD objects appear (with events), as when a CRD is installed.
+          if (this.loaded) this.syncCrdObjects();
           def = hit;
           break;
         }
@@ -280,7 +282,9 @@ export class K8sSim {
       this.store.load(def, obj);
     }
     this.syncCrdObjects(true);
+    this.loaded = true;
   }
+  private loaded = false;
 
   /** Keep CustomResourceDefinition objects for every CRD-backed resource served. */
   private syncCrdObjects(initial = false): void {
