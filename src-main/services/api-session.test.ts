@@ -6,6 +6,7 @@ import type { ApiErrorPayload, SnapshotSummary } from '@shared/api/contract';
 import type { TraceResult } from '@shared/engine/types';
 import type { Diagnosis } from '@shared/diagnose/types';
 import type { Snapshot } from '@shared/snapshot/types';
+import type { ExportedReport } from '@shared/report/types';
 import { ApiSession, type ApiSessionOptions } from './api-session';
 import { defaultDeps } from './default-deps';
 import { toApiErrorPayload } from './errors';
@@ -87,6 +88,33 @@ describe('API session on the demo snapshot', () => {
       files: [{ name: exp.fileName, text: exp.text }],
     })) as SnapshotSummary;
     expect(again.counts).toEqual(first.counts);
+  });
+
+  it('exports reports: Markdown in text, PDF as base64 (headless Chromium, or printToPDF in Electron)', async () => {
+    const s = session();
+    const { snapshotId } = (await s.call('snapshot.openDemo', {})) as SnapshotSummary;
+    const question = { from: 'frontend/web-7d9f8b6c5-x2k4p', to: 'backend/api-5c6d7f8b9-abcde', port: 8080 };
+    const md = (await s.call('report.export', { snapshotId, question, format: 'md' })) as ExportedReport;
+    expect(md.encoding).toBe('utf8');
+    expect(md.fileName).toMatch(/\.md$/);
+    expect(md.content).toContain('allow-from-frontend');
+    let printed = '';
+    const electronLike = session({
+      renderPdf: async (html) => {
+        printed = html;
+        return new TextEncoder().encode('%PDF-1.7 fake');
+      },
+    });
+    const id2 = ((await electronLike.call('snapshot.openDemo', {})) as SnapshotSummary).snapshotId;
+    const pdf = (await electronLike.call('report.export', {
+      snapshotId: id2,
+      question,
+      format: 'pdf',
+    })) as ExportedReport;
+    expect(pdf).toMatchObject({ mime: 'application/pdf', encoding: 'base64' });
+    expect(pdf.fileName).toMatch(/\.pdf$/);
+    expect(Buffer.from(pdf.content, 'base64').toString()).toBe('%PDF-1.7 fake');
+    expect(printed).toMatch(/<html/i);
   });
 
   it('closes snapshots: a closed id is not-found with a readable message', async () => {

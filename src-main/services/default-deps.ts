@@ -9,11 +9,8 @@ import { loadSnapshotFiles } from '../snapshot/load-files';
 import { listContexts, watchKubeconfigs } from '../cluster/contexts';
 import { watchLiveSnapshot } from '../cluster/live-snapshot';
 import { FlowStreamManager } from '../hubble/stream-manager';
+import { exportReport } from '../report/export';
 import type { ServiceDeps } from './deps';
-
-function unavailable(what: string): never {
-  throw new ApiError('unavailable', `${what} is not available in this build yet`);
-}
 
 /** The real domain modules behind the API services. */
 export function defaultDeps(): ServiceDeps {
@@ -25,7 +22,26 @@ export function defaultDeps(): ServiceDeps {
     lintSnapshot: (snapshot, engine) => lintSnapshot(snapshot, engine),
     diagnose: (engine, question) =>
       diagnose(engine, question, { lint: lintSnapshot(engine.snapshot, engine) }),
-    exportReport: async () => unavailable('report export'),
+    exportReport: async ({ snapshot, engine, question, format, anonymize, renderPdf }) => {
+      const src = snapshot.source;
+      const base = {
+        snapshot,
+        engine,
+        question,
+        anonymize,
+        ...(src.type === 'context' ? { contextName: src.context, server: src.server } : {}),
+      };
+      if (format !== 'pdf' || !renderPdf) return exportReport({ ...base, format });
+      // Electron: print the same self-contained HTML with webContents.printToPDF
+      const html = await exportReport({ ...base, format: 'html' });
+      const pdf = await renderPdf(html.content);
+      return {
+        fileName: html.fileName.replace(/\.html$/, '.pdf'),
+        mime: 'application/pdf',
+        content: Buffer.from(pdf).toString('base64'),
+        encoding: 'base64',
+      };
+    },
     runCheckText: (engine, text, fileName) => runCheck(engine, parseExpectations(text, fileName)),
     listContexts: (opts) => listContexts(opts),
     watchContexts: (opts, onChange) => {

@@ -35,6 +35,7 @@ const NAME_CODES: Record<string, ApiErrorPayload['code']> = {
   ExecPluginError: 'unreachable',
   LoadCancelledError: 'cancelled',
   FixApplyError: 'bad-input',
+  PdfUnavailableError: 'unavailable',
   AbortError: 'cancelled',
 };
 
