@@ -151,6 +151,8 @@ export class HubbleClient {
       'grpc.max_receive_message_length': 64 * 1024 * 1024,
       'grpc.initial_reconnect_backoff_ms': 200,
       'grpc.max_reconnect_backoff_ms': 2000,
+      // a large HTTP/2 window: flows are small and many; the 64 KiB default stalls the stream on every window update
+      'grpc-node.flow_control_window': 8 * 1024 * 1024,
     };
     if (opts.tls?.serverName) channelOptions['grpc.ssl_target_name_override'] = opts.tls.serverName;
     this.client = new ctor(opts.address, creds, channelOptions) as unknown as grpc.Client &

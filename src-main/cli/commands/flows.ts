@@ -237,7 +237,7 @@ export function registerFlows(program: Command): void {
         filter,
       });
       const onSigint = () => void manager.stop(streamId);
-      process.once('SIGINT', onSigint);
+      process.on('SIGINT', onSigint);
       try {
         await new Promise<void>((resolve, reject) => {
           manager.on('state', (s) => {
