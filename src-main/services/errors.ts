@@ -37,6 +37,9 @@ const NAME_CODES: Record<string, ApiErrorPayload['code']> = {
   FixApplyError: 'bad-input',
   PdfUnavailableError: 'unavailable',
   AbortError: 'cancelled',
+  FlowFilterError: 'bad-input',
+  FlowTimeError: 'bad-input',
+  LabelSelectorError: 'bad-input',
 };
 
 function statusCode(e: Error): number | undefined {
