@@ -2,9 +2,11 @@
  * Indexes over the snapshot's pods, namespaces and nodes, built once per engine, and the internal
  * endpoint shape the evaluator works on.
  */
-import type { Labels, Node, Pod, Protocol } from '../k8s/types';
+import type { LabelSelector, Labels, Node, Pod, Protocol } from '../k8s/types';
 import { parseIp, type ParsedIp } from '../snapshot/ip';
 import type { Snapshot } from '../snapshot/types';
+import type { NamespaceMatch } from './model';
+import { matchesSelector } from './selector';
 import { editDistance } from './text';
 import { EndpointError, type EndpointInfo } from './types';
 
@@ -107,6 +109,51 @@ export class ClusterIndex {
         }
       }
     }
+  }
+
+  private byLabel?: Map<string, Pod[]>;
+
+  /** pod-network pods carrying label k=v (index built on first use) */
+  podsWithLabel(k: string, v: string): Pod[] {
+    if (!this.byLabel) {
+      this.byLabel = new Map();
+      for (const pods of this.podsByNamespace.values())
+        for (const pod of pods) {
+          if (pod.spec?.hostNetwork) continue;
+          for (const [lk, lv] of Object.entries(pod.metadata.labels ?? {})) {
+            const key = `${lk}\u0000${lv}`;
+            const list = this.byLabel.get(key);
+            if (list) list.push(pod);
+            else this.byLabel.set(key, [pod]);
+          }
+        }
+    }
+    return this.byLabel.get(`${k}\u0000${v}`) ?? [];
+  }
+
+  /** Does any pod-network pod in a matching namespace match `pods` (undefined = any pod)? Early exit. */
+  anyPodMatches(namespaces: NamespaceMatch | null, pods: LabelSelector | undefined): boolean {
+    const nsOk = (ns: string) =>
+      !namespaces ||
+      (namespaces.kind === 'name'
+        ? namespaces.name === ns
+        : matchesSelector(namespaces.selector, this.nsLabels(ns)));
+    const first = pods?.matchLabels ? Object.entries(pods.matchLabels)[0] : undefined;
+    if (first) {
+      for (const pod of this.podsWithLabel(first[0], first[1])) {
+        if (nsOk(pod.metadata.namespace ?? 'default') && matchesSelector(pods!, pod.metadata.labels ?? {}))
+          return true;
+      }
+      return false;
+    }
+    for (const [ns, list] of this.podsByNamespace) {
+      if (!nsOk(ns)) continue;
+      for (const pod of list) {
+        if (pod.spec?.hostNetwork) continue;
+        if (!pods || matchesSelector(pods, pod.metadata.labels ?? {})) return true;
+      }
+    }
+    return false;
   }
 
   nsLabels(ns: string): Labels {

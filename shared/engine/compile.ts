@@ -455,6 +455,12 @@ export interface CompiledPolicies {
   admin: PolicyIR[];
   /** baseline tier (CNP Baseline by priority then name, then BANP) */
   baseline: PolicyIR[];
+  /** by `policyKey(ref)` */
+  byRef: Map<string, PolicyIR>;
+}
+
+export function policyKey(ref: { kind: string; namespace?: string; name: string }): string {
+  return `${ref.kind}/${ref.namespace ?? ''}/${ref.name}`;
 }
 
 const byPriorityThenName = (a: PolicyIR, b: PolicyIR): number =>
@@ -487,5 +493,6 @@ export function compileSnapshot(snapshot: Snapshot): CompiledPolicies {
   }
   admin.sort(byPriorityThenName);
   baseline.sort(byPriorityThenName);
-  return { policies, peers: table.peers, npByNamespace, admin, baseline };
+  const byRef = new Map(policies.map((p) => [policyKey(p.ref), p]));
+  return { policies, peers: table.peers, npByNamespace, admin, baseline, byRef };
 }

@@ -5,10 +5,10 @@
 import type { LabelSelector, NetworkPolicy } from '../k8s/types';
 import type { ClusterIndex, Endpoint } from './cluster';
 import { NS_NAME_LABEL } from './cluster';
-import { compileNetworkPolicy, PeerTable, type CompiledPolicies } from './compile';
+import { compileNetworkPolicy, PeerTable, policyKey, type CompiledPolicies } from './compile';
 import { evaluatePolicy, evaluateRule, policyLabel } from './evaluate';
 import { policyPatch } from './fixes';
-import { checkSelector, namespaceMatches, subjectSelects, type Flow, type MatchOptions } from './match';
+import { checkSelector, subjectSelects, type Flow, type MatchOptions } from './match';
 import type { PeerIR, PolicyIR, RuleIR } from './model';
 import { formatSelector, matchesSelector } from './selector';
 import { editDistance } from './text';
@@ -23,9 +23,16 @@ export interface NearMissContext {
   peerPodCount: Map<number, number>;
   /** policy id → number of pods the policy's subject selects (lazily filled) */
   subjectPodCount: Map<number, number>;
+  /** lazily built index of NetworkPolicies by the first matchLabels entry of their podSelector */
+  npByFirstLabel?: { idx: Map<string, PolicyIR[]>; rest: PolicyIR[] };
 }
 
 type Obj = Record<string, unknown>;
+
+/** at most this many misplaced-policy hints per direction */
+const MAX_OTHER_NAMESPACE = 3;
+/** at most this many near misses per direction (the closest ones come first) */
+const MAX_NEAR_MISSES = 8;
 
 function at(obj: Obj, path: (string | number)[]): Obj | undefined {
   let cur: unknown = obj;
@@ -49,17 +56,41 @@ function selectorPath(p: PolicyIR, peer: PeerIR, target: 'pod' | 'namespace'): s
   return ['pods', target === 'pod' ? 'podSelector' : 'namespaceSelector'];
 }
 
+/**
+ * NetworkPolicies whose podSelector could match `ep`'s labels: indexed by their first matchLabels entry,
+ * plus those without matchLabels (always candidates). Built on first use.
+ */
+function candidatePoliciesFor(ctx: NearMissContext, ep: Endpoint): PolicyIR[] {
+  if (!ctx.npByFirstLabel) {
+    const idx = new Map<string, PolicyIR[]>();
+    const rest: PolicyIR[] = [];
+    for (const list of ctx.compiled.npByNamespace.values())
+      for (const p of list) {
+        const first = p.subject.pods?.matchLabels ? Object.entries(p.subject.pods.matchLabels)[0] : undefined;
+        if (!first) {
+          rest.push(p);
+          continue;
+        }
+        const key = `${first[0]}\u0000${first[1]}`;
+        const l = idx.get(key);
+        if (l) l.push(p);
+        else idx.set(key, [p]);
+      }
+    ctx.npByFirstLabel = { idx, rest };
+  }
+  const out = [...ctx.npByFirstLabel.rest];
+  for (const [k, v] of Object.entries(ep.labels)) {
+    const l = ctx.npByFirstLabel.idx.get(`${k}\u0000${v}`);
+    if (l) out.push(...l);
+  }
+  return out;
+}
+
+/** 1 when the peer selects at least one pod-network pod, else 0 (cached per peer). */
 export function podsSelectedBy(ctx: NearMissContext, peer: Extract<PeerIR, { kind: 'pods' }>): number {
   const cached = ctx.peerPodCount.get(peer.id);
   if (cached !== undefined) return cached;
-  let n = 0;
-  for (const [ns, pods] of ctx.index.podsByNamespace) {
-    if (!namespaceMatches(peer.namespaces, ns, ctx.index.nsLabels(ns))) continue;
-    for (const pod of pods) {
-      if (pod.spec?.hostNetwork) continue;
-      if (!peer.pods || matchesSelector(peer.pods, pod.metadata.labels ?? {})) n++;
-    }
-  }
+  const n = ctx.index.anyPodMatches(peer.namespaces, peer.pods) ? 1 : 0;
   ctx.peerPodCount.set(peer.id, n);
   return n;
 }
@@ -69,8 +100,18 @@ function closeValue(m: Mismatch, max: number): boolean {
     (m.code === 'label-value-differs' || m.code === 'namespace-label-differs') &&
     typeof m.expected === 'string' &&
     m.actual !== undefined &&
-    editDistance(m.expected, m.actual, max) <= max
+    looksLikeTypo(m.expected, m.actual, max)
   );
+}
+
+/**
+ * Within `max` edits, and not a deliberate variant: values that differ only in digits (app1/app2, v1/v2)
+ * or that are very short are different names, not typos.
+ */
+export function looksLikeTypo(a: string, b: string, max: number): boolean {
+  if (a === b || Math.min(a.length, b.length) < 4) return false;
+  if (a.replace(/\d+/g, '#') === b.replace(/\d+/g, '#')) return false;
+  return editDistance(a, b, max) <= max;
 }
 
 /** A key one edit away carrying the expected value (e.g. `ap: web` vs `app: web`). */
@@ -82,7 +123,7 @@ function closeKey(m: Mismatch, labels: Record<string, string>, max: number): str
   )
     return undefined;
   for (const [k, v] of Object.entries(labels)) {
-    if (v === m.expected && k !== m.key && editDistance(k, m.key, max) <= max) return k;
+    if (v === m.expected && looksLikeTypo(k, m.key, max)) return k;
   }
   return undefined;
 }
@@ -116,14 +157,10 @@ export function directionNearMisses(
   const extraPolicies: PolicyEvaluation[] = [];
   if (!trace.applicable) return { nearMisses: out, extraPolicies };
   const max = ctx.maxDistance;
-  const byRef = new Map(
-    ctx.compiled.policies.map((p) => [`${p.ref.kind}/${p.ref.namespace ?? ''}/${p.ref.name}`, p]),
-  );
-  const irOf = (ev: PolicyEvaluation): PolicyIR =>
-    byRef.get(`${ev.policy.kind}/${ev.policy.namespace ?? ''}/${ev.policy.name}`)!;
+  const irOf = (ev: PolicyEvaluation): PolicyIR => ctx.compiled.byRef.get(policyKey(ev.policy))!;
   const seen = new Set<string>();
   const push = (n: NearMiss, key: string) => {
-    if (seen.has(key)) return;
+    if (seen.has(key) || out.length >= MAX_NEAR_MISSES) return;
     seen.add(key);
     out.push(n);
   };
@@ -141,6 +178,36 @@ export function directionNearMisses(
           re.peers.forEach((pe, pi) => {
             if (pe.matched) return;
             const irPeer = r.peers![pi];
+            // a near miss only when fixing the near things would make the peer match
+            const peerLabels = (m: Mismatch) =>
+              m.target === 'namespace' ? peer.namespaceLabels : peer.labels;
+            const fixable = pe.mismatches.every(
+              (m) =>
+                (m.code === 'namespace-label-missing' &&
+                  m.key === 'name' &&
+                  peer.namespaceLabels[NS_NAME_LABEL] === m.expected) ||
+                closeValue(m, max) ||
+                closeKey(m, peerLabels(m), max) !== undefined,
+            );
+            if (!fixable) {
+              if (
+                irPeer.kind === 'pods' &&
+                irPeer.pods &&
+                Object.keys(irPeer.pods).length > 0 &&
+                podsSelectedBy(ctx, irPeer) === 0
+              ) {
+                push(
+                  {
+                    code: 'selector-matches-no-pod',
+                    policy: p.ref,
+                    direction: dir,
+                    message: `${policyLabel(p)}'s ${dir} rule ${re.index + 1}, peer ${pi + 1} (${pe.description}) selects no pod in the cluster.`,
+                  },
+                  `nopod/${policyLabel(p)}/${ri}/${pi}`,
+                );
+              }
+              return;
+            }
             for (const m of pe.mismatches) {
               const target = m.target === 'namespace' ? 'namespace' : 'pod';
               // a namespaceSelector on `name` where the namespace only has kubernetes.io/metadata.name
@@ -307,9 +374,11 @@ export function directionNearMisses(
     }
 
     // 3. NetworkPolicies in another namespace whose podSelector names this pod's labels
-    for (const [ns, list] of ctx.compiled.npByNamespace) {
-      if (ns === subject.namespace) continue;
-      for (const p of list) {
+    let otherNs = 0;
+    {
+      for (const p of candidatePoliciesFor(ctx, subject)) {
+        const ns = p.ref.namespace;
+        if (ns === subject.namespace) continue;
         if (!p[dir] || !p.subject.pods || Object.keys(p.subject.pods).length === 0) continue;
         if (!matchesSelector(p.subject.pods, subject.labels)) continue;
         if (countSubjectPods(ctx, p) > 0) continue;
@@ -322,6 +391,9 @@ export function directionNearMisses(
         const wouldAllow = (clone[dir]?.rules ?? []).some(
           (r) => evaluateRule(r, dir, peer, flow, dir === 'ingress' ? subject : peer, ctx.opts).matched,
         );
+        // only the misplaced policies that would have admitted this flow are worth pointing out
+        if (!wouldAllow || otherNs >= MAX_OTHER_NAMESPACE) continue;
+        otherNs++;
         const fix = policyPatch(
           p,
           `Create the policy in namespace ${subject.namespace} (a NetworkPolicy only selects pods in its own namespace).`,
@@ -334,7 +406,7 @@ export function directionNearMisses(
             code: 'policy-in-other-namespace',
             policy: p.ref,
             direction: dir,
-            message: `${policyLabel(p)} selects ${formatSelector(p.subject.pods)}, which matches ${subject.key}, but it lives in namespace ${ns} and a NetworkPolicy only selects pods in its own namespace.${wouldAllow ? ' In namespace ' + subject.namespace + ' it would allow this flow.' : ''}`,
+            message: `${policyLabel(p)} selects ${formatSelector(p.subject.pods)}, which matches ${subject.key}, but it lives in namespace ${ns} and a NetworkPolicy only selects pods in its own namespace. In namespace ${subject.namespace} it would allow this flow.`,
             fix,
           },
           `otherns/${policyLabel(p)}`,
@@ -439,17 +511,11 @@ export function directionNearMisses(
   return { nearMisses: out, extraPolicies };
 }
 
+/** 1 when the policy's subject selects at least one pod-network pod, else 0 (cached per policy). */
 function countSubjectPods(ctx: NearMissContext, p: PolicyIR): number {
   const cached = ctx.subjectPodCount.get(p.id);
   if (cached !== undefined) return cached;
-  let n = 0;
-  for (const [ns, pods] of ctx.index.podsByNamespace) {
-    if (p.subject.namespaces && !namespaceMatches(p.subject.namespaces, ns, ctx.index.nsLabels(ns))) continue;
-    for (const pod of pods) {
-      if (pod.spec?.hostNetwork) continue;
-      if (!p.subject.pods || matchesSelector(p.subject.pods, pod.metadata.labels ?? {})) n++;
-    }
-  }
+  const n = ctx.index.anyPodMatches(p.subject.namespaces, p.subject.pods) ? 1 : 0;
   ctx.subjectPodCount.set(p.id, n);
   return n;
 }
