@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { buildFlowRequest } from '@shared/flows/filter';
 import type { Flow, FlowFilterOptions, FlowStreamState } from '@shared/flows/types';
+import { generate } from 'selfsigned';
 import { DEMO_SCENARIO_PATH, startK8sSim, type K8sSim } from '../../test/k8s-sim/index';
 import { buildDemoFlows } from '../../test/hubble-sim/demo-flows';
 import { startHubbleSim, type HubbleSim } from '../../test/hubble-sim';
@@ -153,6 +154,60 @@ describe('reaching Hubble Relay through the Kubernetes API port-forward', () => 
       expect((err as HubbleError).message).toMatch(/hubble-relay-6b9c7d8f5-zx7vq \(CrashLoopBackOff\)/);
     } finally {
       k8s.applyEvent({ type: 'MODIFIED', object: pod });
+    }
+  });
+
+  it('uses Relay TLS when the cluster enables it, with the CA from hubble-relay-client-certs', async () => {
+    const pems = await generate([{ name: 'commonName', value: '*.hubble-relay.cilium.io' }], {
+      keySize: 2048,
+      extensions: [{ name: 'subjectAltName', altNames: [{ type: 2, value: '*.hubble-relay.cilium.io' }] }],
+    });
+    const tlsSim = await startHubbleSim({
+      flows: demo.slice(0, 7),
+      tls: { cert: pems.cert, key: pems.private },
+    });
+    const b64 = (t: string) => Buffer.from(t).toString('base64');
+    const cm = {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'hubble-relay-config', namespace: 'kube-system' },
+      data: {
+        'config.yaml':
+          'listen-address: ":4245"\ntls-relay-server-cert-file: /var/lib/hubble-relay/tls/server.crt\ntls-relay-server-key-file: /var/lib/hubble-relay/tls/server.key\n',
+      },
+    };
+    const secret = {
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name: 'hubble-relay-client-certs', namespace: 'kube-system' },
+      type: 'kubernetes.io/tls',
+      data: { 'ca.crt': b64(pems.cert), 'tls.crt': b64(pems.cert), 'tls.key': b64(pems.private) },
+    };
+    k8s.applyEvent({ type: 'ADDED', object: cm });
+    k8s.applyEvent({ type: 'ADDED', object: secret });
+    k8s.setPortForwardTarget('kube-system', RELAY_POD, 4245, tlsSim.port);
+    try {
+      expect((await resolveRelayTarget(kc)).tls).toBe(true);
+      const conn = await connectRelay({ kubeConfig: kc });
+      expect(conn.description).toMatch(/\(TLS\)$/);
+      expect(conn.status.numFlows).toBe(7);
+      await conn.close();
+      k8s.applyEvent({ type: 'DELETED', object: secret });
+      const err = await connectRelay({ kubeConfig: kc }).catch((e: unknown) => e as HubbleError);
+      expect((err as HubbleError).code).toBe('tls');
+      expect((err as HubbleError).message).toMatch(/hubble-relay-client-certs does not exist/);
+      // plaintext against the TLS Relay: a clear TLS failure, not a hang
+      const plain = await connectRelay({ kubeConfig: kc, tls: 'off', dialTimeoutMs: 3000 }).catch(
+        (e: unknown) => e as HubbleError,
+      );
+      expect((plain as HubbleError).code).toBe('tls');
+      expect((plain as HubbleError).message).toMatch(
+        /does not answer plaintext gRPC: it probably serves TLS/,
+      );
+    } finally {
+      k8s.setPortForwardTarget('kube-system', RELAY_POD, 4245, hubble.port);
+      k8s.applyEvent({ type: 'DELETED', object: cm });
+      await tlsSim.close();
     }
   });
 });

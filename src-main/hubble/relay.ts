@@ -195,6 +195,8 @@ export interface LocalForward {
   /** the last error the API server or kubelet reported for a stream */
   lastError(): string | undefined;
   activeStreams(): number;
+  /** port-forward streams that reached the pod so far */
+  streamsOpened(): number;
   /** cuts every open stream (the listener stays) */
   dropStreams(): void;
   close(): Promise<void>;
@@ -213,6 +215,7 @@ export async function startPortForward(
   const forwarder = new PortForward(kc, true);
   const sockets = new Set<net.Socket>();
   let lastError: string | undefined;
+  let opened = 0;
   const server = net.createServer((sock) => {
     sockets.add(sock);
     sock.pause();
@@ -242,6 +245,7 @@ export async function startPortForward(
           sock.destroy();
           return;
         }
+        opened++;
         ws = socket as unknown as typeof ws;
         ws!.on('close', () => sock.destroy());
         ws!.on('error', () => sock.destroy());
@@ -263,6 +267,7 @@ export async function startPortForward(
     port: localPort,
     lastError: () => lastError,
     activeStreams: () => sockets.size,
+    streamsOpened: () => opened,
     dropStreams: () => {
       for (const s of sockets) s.destroy();
     },
@@ -362,6 +367,14 @@ export async function connectRelay(opts: ConnectRelayOptions): Promise<HubbleCon
       throw new HubbleError(
         'unreachable',
         `port-forward to ${target.namespace}/${target.pod}:${target.podPort} failed: ${pfError}`,
+      );
+    if (err instanceof HubbleError && err.code === 'unreachable' && forward.streamsOpened() > 0)
+      // the port-forward reached the pod, but gRPC did not work over it: a TLS mismatch
+      throw new HubbleError(
+        'tls',
+        tls
+          ? `the TLS handshake with Hubble Relay ${target.namespace}/${target.pod} failed: Relay may not serve TLS, or the CA / client certificate does not match`
+          : `Hubble Relay ${target.namespace}/${target.pod} does not answer plaintext gRPC: it probably serves TLS (hubble.relay.tls.server.enabled); give the CA and client certificate`,
       );
     throw err instanceof HubbleError && tls
       ? new HubbleError('tls', `${err.message}; Relay TLS is on: check the CA and client certificate`)
