@@ -13,7 +13,9 @@ export const STORAGE_STATE = join(ROOT, 'test-results', '.auth', 'host-cookie.js
  */
 export default async function globalSetup(_config: FullConfig): Promise<() => Promise<void>> {
   // No kubeconfig (a path that does not exist): the app opens the demo, whatever this machine has.
-  const host = await startHostProcess(['--web'], { env: { KUBECONFIG: NO_KUBECONFIG } });
+  const host = await startHostProcess(['--web'], {
+    env: { KUBECONFIG: NO_KUBECONFIG, NETPOL_NO_REBUILD: '1' },
+  });
   process.env.NETPOL_URL = host.url;
   process.env.NETPOL_ORIGIN = host.origin;
   process.env.NETPOL_TOKEN = host.token;
