@@ -110,7 +110,7 @@ function closeValue(m: Mismatch, max: number): boolean {
  */
 export function looksLikeTypo(a: string, b: string, max: number): boolean {
   if (a === b || Math.min(a.length, b.length) < 4) return false;
-  if (a.replace(/\d+/g, '#') === b.replace(/\d+/g, '#')) return false;
+  if (a.replace(/\d+/g, '') === b.replace(/\d+/g, '')) return false;
   return editDistance(a, b, max) <= max;
 }
 

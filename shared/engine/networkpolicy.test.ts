@@ -936,19 +936,36 @@ describe('NetworkPolicy explanations and attribution (1.5)', () => {
       name: '',
       policies: [
         np('b', 'p', {
-          podSelector: {},
-          ingress: [{ from: [{ podSelector: { matchLabels: { app: 'wbe' } } }] }],
+          podSelector: app('web'),
+          ingress: [{ from: [{ podSelector: { matchLabels: { tier: 'datta' } } }] }],
         }),
       ],
-      from: 'b/web',
-      to: 'b/db',
-      port: 5432,
+      from: 'b/db',
+      to: 'b/web',
+      port: 8080,
       expect: 'denied',
     });
     const typo = t.nearMisses.find((n) => n.code === 'label-one-edit-away');
-    expect(typo?.fix?.patch?.before).toMatch(/app: wbe/);
-    expect(typo?.fix?.patch?.after).toMatch(/app: web/);
+    expect(typo?.fix?.patch?.before).toMatch(/tier: datta/);
+    expect(typo?.fix?.patch?.after).toMatch(/tier: data\n/);
     expect(t.nearMisses.some((n) => n.code === 'selector-matches-no-pod')).toBe(true);
+  });
+
+  it('does not call names that differ only in digits a typo (app1 vs app2)', () => {
+    const t = traceCase({
+      name: '',
+      policies: [
+        np('b', 'p', {
+          podSelector: app('web'),
+          ingress: [{ from: [{ podSelector: { matchLabels: { tier: 'data2' } } }] }],
+        }),
+      ],
+      from: 'b/db',
+      to: 'b/web',
+      port: 8080,
+      expect: 'denied',
+    });
+    expect(t.nearMisses.some((n) => n.code === 'label-one-edit-away')).toBe(false);
   });
 
   it('does not call a far-away label value a near miss', () => {
