@@ -288,12 +288,19 @@ describe('faults', () => {
     expect((await netApi.listNetworkPolicyForAllNamespaces()).items).toEqual([]);
   });
 
-  it('adds the configured latency to every request', async () => {
+  it('adds the configured latency to every request and counts requests in flight', async () => {
     sim.setLatency(150);
+    sim.resetMaxInFlight();
     const t0 = Date.now();
-    await get('/api/v1/namespaces', ADMIN);
+    await Promise.all([
+      get('/api/v1/namespaces', ADMIN),
+      get('/api/v1/pods', ADMIN),
+      get('/api/v1/nodes', ADMIN),
+    ]);
     sim.setLatency(0);
     expect(Date.now() - t0).toBeGreaterThanOrEqual(140);
+    expect(sim.maxInFlightRequests).toBe(3);
+    await expect.poll(() => sim.inFlightRequests, { timeout: 2000 }).toBe(0);
   });
 
   it('closes port-forwards on dropConnections', async () => {

@@ -399,6 +399,19 @@ export class K8sSim {
   }
   private readonly bookmarkNow = new Set<() => void>();
 
+  /** Requests (not watches) being answered right now, and the most seen at once since the last reset. */
+  get inFlightRequests(): number {
+    return this.inFlight;
+  }
+  get maxInFlightRequests(): number {
+    return this.maxInFlightSeen;
+  }
+  resetMaxInFlight(): void {
+    this.maxInFlightSeen = this.inFlight;
+  }
+  private inFlight = 0;
+  private maxInFlightSeen = 0;
+
   get activeWatches(): number {
     return this.watchClosers.size;
   }
@@ -517,8 +530,23 @@ export class K8sSim {
       watch: url.searchParams.get('watch') === 'true' || url.searchParams.get('watch') === '1',
     };
     this.logRequest(record);
-    res.on('finish', () => (record.status = res.statusCode));
-    res.on('close', () => (record.status ??= res.statusCode));
+    let counted = !record.watch;
+    if (counted) {
+      this.inFlight += 1;
+      this.maxInFlightSeen = Math.max(this.maxInFlightSeen, this.inFlight);
+    }
+    const done = (): void => {
+      record.status ??= res.statusCode;
+      if (counted) {
+        counted = false;
+        this.inFlight -= 1;
+      }
+    };
+    res.on('finish', () => {
+      record.status = res.statusCode;
+      done();
+    });
+    res.on('close', done);
     if (this.latencyMs > 0) await sleep(this.latencyMs);
 
     const user = this.authenticate(req);
