@@ -111,9 +111,7 @@ function collectGarbage(): void {
   gc?.();
 }
 
-async function measureLiveSnapshot(
-  kubeconfig: string,
-): Promise<{
+async function measureLiveSnapshot(kubeconfig: string): Promise<{
   seconds: number;
   peakRss: number;
   peakHeap: number;

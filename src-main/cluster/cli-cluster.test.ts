@@ -1,5 +1,5 @@
 /**
- * The real CLI binary (`bin/netpol-doctor.mjs`) against the Kubernetes API simulator: `contexts`,
+ * The CLI (the binary `bin/netpol-doctor.mjs`, and its code in-process) against the Kubernetes API simulator: `contexts`,
  * `snapshot --context ... -o FILE`, and the exit codes 2 (unknown context) and 3 (unreachable).
  */
 import { spawn } from 'node:child_process';
@@ -44,7 +44,47 @@ afterAll(async () => {
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
-function run(
+/**
+ * The CLI in this process (runCli, the same code the binary runs), output captured. The binary itself
+ * is exercised by `runBinary` for a couple of cases (each start costs seconds on a loaded machine).
+ */
+async function run(
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  const { runCli } = await import('../cli/main');
+  let stdout = '';
+  let stderr = '';
+  const out = process.stdout.write.bind(process.stdout);
+  const err = process.stderr.write.bind(process.stderr);
+  const saved: NodeJS.ProcessEnv = {};
+  for (const k of Object.keys(env)) {
+    saved[k] = process.env[k];
+    process.env[k] = env[k];
+  }
+  process.stdout.write = ((chunk: string | Uint8Array) => (
+    (stdout += chunk.toString()),
+    true
+  )) as typeof process.stdout.write;
+  process.stderr.write = ((chunk: string | Uint8Array) => (
+    (stderr += chunk.toString()),
+    true
+  )) as typeof process.stderr.write;
+  try {
+    const code = await runCli(args);
+    return { code, stdout, stderr };
+  } finally {
+    process.stdout.write = out;
+    process.stderr.write = err;
+    for (const k of Object.keys(env)) {
+      if (saved[k] === undefined) delete process.env[k];
+      else process.env[k] = saved[k];
+    }
+    process.exitCode = undefined;
+  }
+}
+
+function runBinary(
   args: string[],
   env: NodeJS.ProcessEnv = {},
 ): Promise<{ code: number; stdout: string; stderr: string; ms: number }> {
@@ -61,7 +101,7 @@ function run(
 
 describe('netpol-doctor contexts', () => {
   it('--json lists the contexts of both KUBECONFIG files, first file wins', async () => {
-    const r = await run(['contexts', '--json'], { KUBECONFIG: [kcA, kcB].join(path.delimiter) });
+    const r = await runBinary(['contexts', '--json'], { KUBECONFIG: [kcA, kcB].join(path.delimiter) });
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout)).toEqual({
       current: 'prod-readonly',
@@ -179,7 +219,7 @@ describe('netpol-doctor snapshot', () => {
       contextNames: ['down'],
       server: `https://127.0.0.1:${port}`,
     });
-    const r = await run([
+    const r = await runBinary([
       'snapshot',
       '--context',
       'down',

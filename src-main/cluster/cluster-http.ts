@@ -29,7 +29,7 @@ export interface KubeStatus {
   metadata?: { continue?: string };
 }
 
-export const CONNECT_TIMEOUT_MS = 8000;
+export const CONNECT_TIMEOUT_MS = 7000;
 export const EXEC_TIMEOUT_MS = 30_000;
 
 class ExecPluginTimeout extends Error {}
