@@ -3,7 +3,13 @@ import type { CheckResultLine, CheckRun } from './types';
 
 export { parseExpectations, parsePortSpec, ExpectationsError } from './parse';
 export type { Expectations, ExpectationEntry, PortSpec } from './parse';
-export { runCheck, parseSelectorText, oneSentenceReason, type CheckEngine } from './run';
+export {
+  runCheck,
+  parseSelectorText,
+  oneSentenceReason,
+  type CheckEngine,
+  type RunCheckOptions,
+} from './run';
 export { checkToJunit, lineTitle } from './junit';
 export type * from './types';
 

@@ -88,8 +88,28 @@ function lineOf(node: YamlNode | null | undefined, lc: LineCounter): number | un
   return start === undefined ? undefined : lc.linePos(start).line;
 }
 
-/** Reads an expectations file. Throws ExpectationsError listing every problem with its entry and line. */
-export function parseExpectations(text: string, fileName: string): Expectations {
+/** The list of raw entries and their lines. JSON takes a fast path (no line numbers); YAML keeps lines. */
+function readDocument(text: string, fileName: string): { values: unknown[]; lines?: (number | undefined)[] } {
+  const notAList = () =>
+    new ExpectationsError(
+      `${fileName}: expected a list of expectations (or a map with an "expectations:" list)`,
+      fileName,
+      [{ message: 'no expectations list' }],
+    );
+  const first = text.trimStart()[0];
+  if (first === '{' || first === '[') {
+    let js: unknown;
+    try {
+      js = JSON.parse(text);
+    } catch {
+      js = undefined; // not strict JSON (e.g. YAML flow style): read it as YAML below, with line numbers
+    }
+    if (js !== undefined) {
+      const list = Array.isArray(js) ? js : (js as { expectations?: unknown } | null)?.expectations;
+      if (!Array.isArray(list)) throw notAList();
+      return { values: list };
+    }
+  }
   const lc = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lc });
   if (doc.errors.length) {
@@ -102,23 +122,28 @@ export function parseExpectations(text: string, fileName: string): Expectations 
     );
   }
   const root = doc.contents;
-  let seqNode: YamlNode | null | undefined = root;
-  if (isMap(root)) seqNode = root.get('expectations', true) as YamlNode | undefined;
-  if (!isSeq(seqNode)) {
-    throw new ExpectationsError(
-      `${fileName}: expected a list of expectations (or a map with an "expectations:" list)`,
-      fileName,
-      [{ message: 'no expectations list' }],
-    );
-  }
+  const seqNode: YamlNode | null | undefined = isMap(root)
+    ? (root.get('expectations', true) as YamlNode | undefined)
+    : root;
+  if (!isSeq(seqNode)) throw notAList();
+  // one conversion of the whole document (per-node toJSON is quadratic on large files)
+  const js = doc.toJS({ maxAliasCount: 1000 }) as unknown;
+  const values = (
+    Array.isArray(js) ? js : ((js as { expectations?: unknown[] }).expectations ?? [])
+  ) as unknown[];
+  return { values, lines: seqNode.items.map((item) => lineOf(item as YamlNode, lc)) };
+}
+
+/** Reads an expectations file. Throws ExpectationsError listing every problem with its entry and line. */
+export function parseExpectations(text: string, fileName: string): Expectations {
+  const { values, lines } = readDocument(text, fileName);
   const problems: { entry?: number; line?: number; message: string }[] = [];
   const entries: ExpectationEntry[] = [];
-  seqNode.items.forEach((item, index) => {
-    const line = lineOf(item as YamlNode, lc);
+  values.forEach((raw, index) => {
+    const line = lines?.[index];
     const where = `entry ${index + 1}${line ? ` (line ${line})` : ''}`;
     const fail = (message: string) =>
       problems.push({ entry: index, line, message: `${fileName}: ${where}: ${message}` });
-    const raw = (item as YamlNode | null)?.toJSON?.() as unknown;
     if (!raw || typeof raw !== 'object' || Array.isArray(raw))
       return fail('must be a map with from, to, port and expect');
     const o = raw as Record<string, unknown>;

@@ -88,9 +88,6 @@ export function oneSentenceReason(t: TraceResult): string {
   return t.explanation[0] ?? sides.map((d) => d.reason).join(' ');
 }
 
-/** Failing pod pairs traced one by one (exact reasons); the rest reuse their equivalence class's trace. */
-const MAX_EXACT_FAILURE_TRACES = 300;
-
 class Expander {
   private readonly cache = new Map<string, Expanded[] | string>();
   private readonly pods: Pod[];
@@ -158,14 +155,31 @@ class Expander {
  * traces (for the reason and the deciding policies) are shared between pairs of the same classes.
  * Entries that name an unknown pod or a selector matching nothing become errors, never passes.
  */
-export function runCheck(engine: CheckEngine, expectations: Expectations): CheckRun {
+export interface RunCheckOptions {
+  /**
+   * `failures` (default): the reason and deciding policies are computed for failed lines only (passing
+   * lines say "as expected"); `all`: for every line (passing lines share a trace per pair of
+   * equivalence classes). Traces explain, the matrix decides: `failures` is the fast mode.
+   */
+  details?: 'failures' | 'all';
+  /** at most this many exact traces for failed lines (default 200); later failures get a short reason */
+  maxFailureTraces?: number;
+}
+
+export function runCheck(
+  engine: CheckEngine,
+  expectations: Expectations,
+  options: RunCheckOptions = {},
+): CheckRun {
   const t0 = typeof performance !== 'undefined' ? performance.now() : Date.now();
+  const details = options.details ?? 'failures';
+  const maxFailureTraces = options.maxFailureTraces ?? 200;
   const expander = new Expander(engine);
   const results: CheckResultLine[] = [];
   const errors: CheckRun['errors'] = [];
   const matrices = new Map<string, { m: MatrixResult; index: Map<string, number> } | null>();
   const traceCache = new Map<string, TraceResult>();
-  let exactTraces = 0;
+  let failureTraces = 0;
 
   const matrixFor = (p: PortSpec) => {
     const key = `${p.port}/${p.protocol}`;
@@ -185,8 +199,7 @@ export function runCheck(engine: CheckEngine, expectations: Expectations): Check
     return entry;
   };
 
-  const traceOf = (src: Expanded, dst: Expanded, p: PortSpec, classKey: string | undefined): TraceResult => {
-    const key = classKey ?? `${src.spec}|${dst.spec}|${p.port}/${p.protocol}`;
+  const traceOf = (src: Expanded, dst: Expanded, p: PortSpec, key: string): TraceResult => {
     let t = traceCache.get(key);
     if (!t) {
       t = engine.trace({ from: src.spec, to: dst.spec, port: p.port, protocol: p.protocol });
@@ -221,24 +234,38 @@ export function runCheck(engine: CheckEngine, expectations: Expectations): Check
         for (const dst of tos) {
           if (src.pod && src.pod === dst.pod && (src.fromSelector || dst.fromSelector)) continue;
           pairs++;
+          const exactKey = `${src.spec}|${dst.spec}|${p.port}/${p.protocol}`;
           let actual: Verdict | undefined;
           let classKey: string | undefined;
+          let port: number | undefined;
+          let portName: string | undefined;
           if (mx && src.pod && dst.pod) {
             const si = mx.index.get(src.pod);
             const di = mx.index.get(dst.pod);
             if (si !== undefined && di !== undefined) {
               actual = mx.m.allowed(si, di) ? 'allowed' : 'denied';
               classKey = `c${mx.m.classOf[si]}|${mx.m.classOf[di]}|${p.port}/${p.protocol}`;
+              if (typeof p.port === 'number') port = p.port;
             }
           }
-          const ok0 = actual === undefined || actual === entry.expect;
-          // a failing line gets its own exact trace (its reason names the actual pods), up to a cap;
-          // beyond it, failures share their class's trace and get a reason that names policies only
-          const exact = !ok0 && exactTraces < MAX_EXACT_FAILURE_TRACES;
-          if (exact) exactTraces++;
-          let t: TraceResult;
+          const failed = actual !== undefined && actual !== entry.expect;
+          let t: TraceResult | undefined;
+          let exact = false;
           try {
-            t = traceOf(src, dst, p, exact ? undefined : classKey);
+            if (actual === undefined) {
+              // not in the matrix (external address, host-network pod): the trace decides
+              t = traceOf(src, dst, p, exactKey);
+              exact = true;
+            } else if (failed && failureTraces < maxFailureTraces) {
+              failureTraces++;
+              t = traceOf(src, dst, p, exactKey);
+              exact = true;
+            } else if (!failed && details === 'all') {
+              t = traceOf(src, dst, p, classKey!);
+            } else if (port === undefined) {
+              // a named port: resolve it (per destination pod) through the class's trace
+              t = traceOf(src, dst, p, classKey!);
+            }
           } catch (e) {
             if (e instanceof EndpointError) {
               errors.push({
@@ -251,23 +278,35 @@ export function runCheck(engine: CheckEngine, expectations: Expectations): Check
             }
             throw e;
           }
-          if (!ok0) actual = t.verdict;
-          actual ??= t.verdict;
+          if (t && exact) actual = t.verdict;
+          if (t && port === undefined) {
+            port = t.query.port;
+            portName = t.query.portName;
+          }
+          actual ??= t!.verdict;
           const ok = actual === entry.expect;
+          let reason: string;
+          let decidedBy: PolicyRef[] = [];
+          if (t && (exact || details === 'all' || !ok)) {
+            reason = exact ? oneSentenceReason(t) : classReason(t);
+            decidedBy = t.decidedBy;
+          } else if (ok) reason = `${actual}, as expected`;
+          else
+            reason = `${actual}, not ${entry.expect} (reason not traced: more than ${maxFailureTraces} failures; run "netpol-doctor diagnose" on this pair)`;
           results.push({
             name: entry.name,
             entry: entry.index,
             line: entry.line,
             from: src.spec,
             to: dst.spec,
-            port: t.query.port,
-            ...(t.query.portName ? { portName: t.query.portName } : {}),
-            protocol: t.query.protocol,
+            port: port ?? 0,
+            ...(portName ? { portName } : {}),
+            protocol: p.protocol,
             expect: entry.expect,
             actual,
             ok,
-            decidedBy: t.decidedBy,
-            reason: classKey && !exact ? classReason(t) : oneSentenceReason(t),
+            decidedBy,
+            reason,
           });
         }
       }

@@ -53,7 +53,7 @@ export function registerCheck(program: Command): void {
       throw e;
     }
     const engine = await engineFor(opts);
-    const run = runCheck(engine, expectations);
+    const run = runCheck(engine, expectations, { details: opts.json ? 'all' : 'failures' });
     const out: string[] = [];
     if (opts.json) {
       for (const r of run.results) out.push(JSON.stringify(checkLineJson(r)));
