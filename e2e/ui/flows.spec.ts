@@ -1,0 +1,77 @@
+import { expect, test } from '@playwright/test';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { go, openApp, ROOT, shot } from './support/app';
+
+// the whole stack (host, engine, Chromium) shares two cores with the rest of the test run
+test.beforeEach(() => test.slow());
+
+function demoFlowVerdicts(): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const line of readFileSync(join(ROOT, 'assets', 'demo', 'flows.jsonpb'), 'utf8').split('\n')) {
+    if (!line.trim()) continue;
+    const v = (JSON.parse(line) as { flow?: { verdict?: string } }).flow?.verdict ?? 'UNKNOWN';
+    counts[v] = (counts[v] ?? 0) + 1;
+  }
+  return counts;
+}
+
+test.describe('flow inspector', () => {
+  test('opens the demo flows, filters like hubble observe, explains a DROPPED flow in agreement with the engine', async ({
+    page,
+  }) => {
+    await openApp(page);
+    await go(page, '#/flows');
+    await page.getByTestId('open-demo-flows').first().click();
+    const expected = demoFlowVerdicts();
+    const counts = page.getByTestId('verdict-counts');
+    for (const [v, n] of Object.entries(expected)) await expect(counts).toContainText(`${v} ${n}`);
+    await expect(page.getByTestId('flow-table').locator('[role=row][data-verdict]').first()).toBeVisible();
+    await shot(page, 'flows');
+
+    await page.getByTestId('flow-filter').fill('--verdict DROPPED --to-port 8080');
+    await page.getByTestId('flow-filter').press('Enter');
+    await expect(page.getByTestId('hubble-command')).toHaveText(
+      'hubble observe --verdict DROPPED --to-port 8080',
+    );
+    const rows = page.getByTestId('flow-table').locator('[role=row][data-verdict]');
+    await expect(rows.first()).toBeVisible();
+    const verdicts = await rows.evaluateAll((els) => els.map((e) => e.getAttribute('data-verdict')));
+    expect(new Set(verdicts)).toEqual(new Set(['DROPPED']));
+    await expect(rows.first()).toContainText('8080');
+    await expect(rows.first()).toContainText('default deny — no policy allowed it');
+
+    await rows.first().click();
+    await page.getByTestId('explain-flow').click();
+    const result = page.getByTestId('explain-result');
+    await expect(result).toHaveAttribute('data-agrees', 'true');
+    await expect(result).toContainText('denied');
+    await shot(page, 'flows-explain');
+
+    // Open in wizard: the engine says denied for the same question
+    await page.getByTestId('open-in-wizard').click();
+    await expect(page).toHaveURL(/#\/wizard\?/);
+    await expect(page.getByTestId('verdict')).toHaveAttribute('data-verdict', 'denied');
+    await expect(page.getByTestId('wizard-port')).toHaveValue('8080');
+  });
+
+  test('pausing holds new flows and counts them; a malformed file line is reported with its number', async ({
+    page,
+  }) => {
+    await openApp(page);
+    await go(page, '#/flows');
+    const good = readFileSync(join(ROOT, 'assets', 'demo', 'flows.jsonpb'), 'utf8')
+      .split('\n')
+      .filter(Boolean);
+    const text = [good[0], '{not json', good[1]].join('\n');
+    await page
+      .getByTestId('flows-file-input')
+      .setInputFiles({ name: 'mixed.jsonpb', mimeType: 'application/x-ndjson', buffer: Buffer.from(text) });
+    await expect(page.locator('.import-errors')).toContainText('1 line could not be read');
+    await page.locator('.import-errors summary').click();
+    await expect(page.locator('.import-errors')).toContainText('line 2');
+    await expect(page.getByTestId('flow-table').locator('[role=row][data-verdict]')).toHaveCount(2);
+    await page.getByTestId('flows-pause').click();
+    await expect(page.getByTestId('flows-pause')).toHaveAttribute('aria-pressed', 'true');
+  });
+});
