@@ -125,6 +125,8 @@ const adminArb = fc.record({
 const podArb = fc.record({
   ns: fc.constantFrom('n1', 'n2', 'n3'),
   labels: labelsArb,
+  // a label no selector looks at: must not change any verdict
+  hash: fc.constantFrom('h1', 'h2', 'h3'),
   node: fc.constantFrom('node-a', 'node-b'),
   hostNetwork: fc.integer({ min: 0, max: 6 }).map((n) => n === 0),
   ports: fc.subarray([
@@ -168,7 +170,15 @@ function build(spec: ClusterSpec): KubeObject[] {
       (x, k, a) =>
         a.findIndex((y) => y.name === x.name && (y.protocol ?? 'TCP') === (x.protocol ?? 'TCP')) === k,
     );
-    objs.push(pod(p.ns, `p${i}`, { labels: p.labels, ip, node: p.node, hostNetwork: p.hostNetwork, ports }));
+    objs.push(
+      pod(p.ns, `p${i}`, {
+        labels: { ...p.labels, 'pod-template-hash': p.hash },
+        ip,
+        node: p.node,
+        hostNetwork: p.hostNetwork,
+        ports,
+      }),
+    );
   });
   spec.nps.forEach((n, i) => {
     objs.push(

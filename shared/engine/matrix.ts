@@ -7,7 +7,7 @@
  * port resolves to, and which named rule ports match. Each class is evaluated once, with bitsets over
  * classes: for a subject class and a direction, the set of peer classes allowed.
  */
-import type { Protocol } from '../k8s/types';
+import type { LabelSelector, Protocol } from '../k8s/types';
 import type { ClusterIndex, Endpoint } from './cluster';
 import type { CompiledPolicies } from './compile';
 import {
@@ -113,6 +113,24 @@ export function computeMatrix(
       return c.parsedExcept.every((e) => !e || e.family === 4);
     }
     return peerMatches(c, ep, opts);
+  };
+
+  // only label keys some selector looks at can tell pods apart (e.g. statefulset pod-name labels cannot)
+  const relevantKeys = new Set<string>();
+  const addSel = (sel: LabelSelector | undefined) => {
+    for (const k of Object.keys(sel?.matchLabels ?? {})) relevantKeys.add(k);
+    for (const e of sel?.matchExpressions ?? []) relevantKeys.add(e.key);
+  };
+  for (const pol of compiled.policies) addSel(pol.subject.pods);
+  for (const peer of compiled.peers) if (peer.kind === 'pods') addSel(peer.pods);
+  const keyList = [...relevantKeys].sort();
+  const labelKey = (labels: Record<string, string>): string => {
+    let out = '';
+    for (const k of keyList) {
+      const v = labels[k];
+      out += v === undefined ? '\u0003' : `${v}\u0002`;
+    }
+    return out;
   };
 
   const classByKey = new Map<string, number>();
@@ -339,11 +357,4 @@ export function computeMatrix(
     skipped: index.podsWithoutIp.map((p) => `${p.metadata.namespace ?? 'default'}/${p.metadata.name}`),
     seconds,
   };
-}
-
-function labelKey(labels: Record<string, string>): string {
-  const keys = Object.keys(labels).sort();
-  let s = '';
-  for (const k of keys) s += `${k}\u0002${labels[k]}\u0003`;
-  return s;
 }
