@@ -84,6 +84,14 @@ export class LiveCluster {
       this.watches.set(unit.id, ws);
       void this.startWatch(ws);
     }
+    // Lists that failed on connect (dropped connections) are retried until they load, then watched.
+    for (const unit of this.state.failedUnits) {
+      const ws: WatchState = { unit, failures: 1, gone: true };
+      this.watches.set(unit.id, ws);
+      ws.timer = setTimeout(() => void this.relist(ws), this.backoff(0));
+    }
+    this.state.failedUnits = [];
+    this.opts.signal?.addEventListener('abort', () => void this.stop(), { once: true });
     this.setStatus({ watching: true, message: undefined });
     this.opts.onProgress?.({
       loadId: this.state.loadId,
@@ -212,6 +220,7 @@ export class LiveCluster {
       await listUnit(this.state.http, ws.unit);
       this.stats.relists++;
       ws.failures = 0;
+      if (!this.state.units.includes(ws.unit)) this.state.units.push(ws.unit);
       this.state.failures.delete(ws.unit.id);
       this.scheduleUpdate();
       void this.startWatch(ws);

@@ -495,4 +495,26 @@ describe('watchLiveSnapshot', () => {
     sim.applyEvent({ type: 'ADDED', object: np });
     await waitFor(() => live!.snapshot.networkPolicies.length === 10);
   });
+
+  it('a list that failed on connect is retried in the background; the gap disappears when it loads', async () => {
+    sim.failNextList('pods', LIST_ATTEMPTS);
+    const updates: Snapshot[] = [];
+    live = await watchLiveSnapshot('demo-admin', {
+      kubeconfig: both,
+      debounceMs: 20,
+      initialBackoffMs: 50,
+      onUpdate: (s) => updates.push(s),
+    });
+    expect(live.snapshot.pods).toEqual([]);
+    expect(live.snapshot.partial?.gaps.map((g) => g.resource)).toEqual(['pods']);
+    expect(live.snapshot.networkPolicies.length).toBe(10);
+    await waitFor(() => live!.snapshot.pods.length === 15);
+    expect(live.snapshot.partial).toBeUndefined();
+    // and the recovered list is watched like the others
+    const pod = structuredClone(live.snapshot.pods[0]);
+    pod.metadata = { ...pod.metadata, name: 'after-recovery', resourceVersion: undefined, uid: undefined };
+    sim.applyEvent({ type: 'ADDED', object: pod as never });
+    await waitFor(() => live!.snapshot.pods.some((p) => p.metadata.name === 'after-recovery'));
+    sim.applyEvent({ type: 'DELETED', object: pod as never });
+  });
 });

@@ -65,6 +65,8 @@ export interface LiveState {
   accessGaps: AccessGap[];
   /** lists that failed for other reasons (dropped connection after retries), by unit id */
   failures: Map<string, AccessGap>;
+  /** the lists behind `failures`, retried in the background by the watcher */
+  failedUnits: ListUnit[];
   takenAt: string;
   /** the id progress events carry */
   loadId: string;
@@ -160,6 +162,7 @@ export async function connectAndList(context: string, opts: LiveLoadOptions = {}
 
     const accessGaps: AccessGap[] = [];
     const failures = new Map<string, AccessGap>();
+    const failedUnits: ListUnit[] = [];
     const units: ListUnit[] = [];
     const newUnit = (spec: ResourceSpec, namespace?: string): ListUnit => ({
       id: unitId(spec, namespace),
@@ -209,6 +212,7 @@ export async function connectAndList(context: string, opts: LiveLoadOptions = {}
           ...(unit.namespace ? { namespace: unit.namespace } : {}),
           message: `could not list ${resourceLabel(unit.spec)}${unit.namespace ? ` in namespace ${unit.namespace}` : ''}: ${reason}`,
         });
+        failedUnits.push(unit);
         if (err instanceof ClusterUnreachableError) lastNetworkError = err;
         return 'ok';
       } finally {
@@ -301,6 +305,7 @@ export async function connectAndList(context: string, opts: LiveLoadOptions = {}
       units,
       accessGaps: sortGaps(accessGaps),
       failures,
+      failedUnits,
       takenAt: new Date().toISOString(),
     };
   } catch (err) {
