@@ -9,6 +9,7 @@ import { duplicatePolicies, shadowedPolicies } from './rules/redundancy';
 import { namespaceWithoutDefaultDeny, podsWithoutIp } from './rules/coverage';
 import { adminPriorityTies } from './rules/admin';
 import { loadFindingsAsLint } from './rules/load';
+import { wellFormedView } from '../snapshot/well-formed';
 
 /** Every rule id `lintSnapshot` can report. */
 export const LINT_RULES = [
@@ -37,7 +38,7 @@ const SEVERITY_ORDER = { error: 0, warning: 1, info: 2 } as const;
  * is the engine's; without one, NetworkPolicy rules are checked structurally.
  */
 export function lintSnapshot(snapshot: Snapshot, engine?: Engine): LintFinding[] {
-  const ctx = buildContext(snapshot, engine?.ipBlockMatchesPodIPs);
+  const ctx = buildContext(wellFormedView(snapshot), engine?.ipBlockMatchesPodIPs);
   const out: LintFinding[] = [];
   loadFindingsAsLint(snapshot, out);
   policySelectsNoPod(ctx, out);

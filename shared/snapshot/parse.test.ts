@@ -496,3 +496,16 @@ status: {podIP: 10.0.0.300}
     });
   }
 });
+
+describe('parseSnapshotTexts: API server decoding', () => {
+  it('a bare `-` rule (null) is stored as an empty rule, as the API server decodes it', () => {
+    const s = parseSnapshotTexts([
+      {
+        name: 'np.yaml',
+        text: 'apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: p, namespace: a}\nspec:\n  podSelector: {}\n  ingress:\n  -\n  - ports:\n    -\n',
+      },
+    ]);
+    expect(s.networkPolicies[0].spec.ingress).toEqual([{}, { ports: [{}] }]);
+    expect(s.loadFindings).toEqual([]);
+  });
+});

@@ -5,7 +5,7 @@ import { readSourceDocuments } from './source-text';
 import type { PathSegment, SourceDocument } from './source-text';
 import { NAMESPACED, validateObject } from './validate-objects';
 import type { KnownKind } from './validate-objects';
-import { formatFieldPath, isObject } from './validate-fields';
+import { formatFieldPath, isObject, safeString } from './validate-fields';
 import { detectCni } from '../cni/detect';
 
 export { SnapshotParseError } from './source-text';
@@ -127,7 +127,10 @@ interface Loader {
 
 function refOf(kind: string, obj: Obj): ObjectRef {
   const meta = isObject(obj.metadata) ? obj.metadata : {};
-  const ref: ObjectRef = { kind, name: typeof meta.name === 'string' ? meta.name : String(meta.name ?? '') };
+  const ref: ObjectRef = {
+    kind,
+    name: typeof meta.name === 'string' ? meta.name : safeString(meta.name ?? ''),
+  };
   if (typeof meta.namespace === 'string') ref.namespace = meta.namespace;
   return ref;
 }
@@ -339,6 +342,24 @@ function normalize(kind: KnownKind, item: Obj): 'namespace-defaulted' | undefine
     (item.spec.podSelector === undefined || item.spec.podSelector === null)
   )
     item.spec.podSelector = {};
+  if (kind === 'NetworkPolicy' && isObject(item.spec)) {
+    // a bare `-` in YAML is null; the API server decodes it into an empty struct (`{}`: "any")
+    for (const [dir, peersKey] of [
+      ['ingress', 'from'],
+      ['egress', 'to'],
+    ] as const) {
+      const rules = item.spec[dir];
+      if (!Array.isArray(rules)) continue;
+      for (let i = 0; i < rules.length; i++) {
+        if (rules[i] === null) rules[i] = {};
+        const rule = rules[i] as Obj;
+        if (!isObject(rule)) continue;
+        for (const key of [peersKey, 'ports'])
+          if (Array.isArray(rule[key]))
+            rule[key] = (rule[key] as unknown[]).map((x) => (x === null ? {} : x));
+      }
+    }
+  }
   if (kind === 'Pod' && isObject(item.spec) && !Array.isArray(item.spec.containers))
     item.spec.containers = [];
   return result;
@@ -437,7 +458,19 @@ function finish(loader: Loader): Snapshot {
       message: `${count} object${count === 1 ? '' : 's'} of kind ${kind}${versions ? ` (${[...versions].join(', ')})` : ''} ${count === 1 ? 'was' : 'were'} ignored: not used for network policy analysis`,
     });
   }
-  snap.cni = loader.cni ?? detectCni(snap);
+  if (loader.cni) snap.cni = loader.cni;
+  else {
+    try {
+      snap.cni = detectCni(snap);
+    } catch (err) {
+      // malformed objects are kept: detection must not turn them into a crash of the whole load
+      snap.loadFindings.push({
+        severity: 'warning',
+        code: 'cni-detection-failed',
+        message: `the CNI could not be detected (${err instanceof Error ? err.message : String(err)}); fix the invalid objects reported above`,
+      });
+    }
+  }
   return snap;
 }
 

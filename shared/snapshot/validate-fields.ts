@@ -45,6 +45,17 @@ export function formatFieldPath(path: PathSegment[]): string {
   return out;
 }
 
+/** Text for any value the user wrote (numbers, booleans, even objects), never throwing. */
+export function safeString(v: unknown): string {
+  if (typeof v === 'string') return v;
+  if (typeof v === 'number' || typeof v === 'boolean' || v === null || v === undefined) return String(v);
+  try {
+    return JSON.stringify(v) ?? '?';
+  } catch {
+    return '?';
+  }
+}
+
 export function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
@@ -158,9 +169,9 @@ export function checkLabels(issues: Issues, path: PathSegment[], labels: unknown
       issues.invalid(
         [...path, k],
         v,
-        `must be a string (quote it in YAML: "${String(v)}"); treated as the string "${String(v)}"`,
+        `must be a string (quote it in YAML: "${safeString(v)}"); treated as the string "${safeString(v)}"`,
       );
-      labels[k] = v === null ? '' : String(v);
+      labels[k] = v === null ? '' : safeString(v);
       continue;
     }
     if (validateKeys) checkLabelValue(issues, [...path, k], v);
@@ -228,7 +239,7 @@ export function checkLabelSelector(issues: Issues, path: PathSegment[], sel: unk
       values.forEach((v, j) => {
         if (typeof v !== 'string') {
           issues.invalid([...p, 'values', j], v, 'must be a string');
-          values[j] = String(v);
+          values[j] = safeString(v);
         } else checkLabelValue(issues, [...p, 'values', j], v);
       });
   });

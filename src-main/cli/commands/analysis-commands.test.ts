@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -158,6 +158,33 @@ describe('netpol-doctor trace on the demo snapshot', { timeout: 120_000 }, () =>
     for (const r of results) expect(r.code).toBe(2);
     expect(results[2].stderr).toContain('missing.yaml');
     expect(results[3].stderr).toMatch(/bad\.yaml:\d+/);
+  });
+});
+
+describe('netpol-doctor on a snapshot with a malformed policy', { timeout: 120_000 }, () => {
+  it('leaves the object out with a warning and still answers', async () => {
+    const text = readFileSync(demo, 'utf8').replace(
+      /(name: allow-from-frontend[\s\S]*?)ingress:\n    - from:/,
+      '$1ingress: notalist\n    unused:\n    - from:',
+    );
+    expect(text).toContain('ingress: notalist');
+    const file = join(tmp, 'malformed.yaml');
+    writeFileSync(file, text);
+    const r = await run([
+      'trace',
+      '--snapshot',
+      file,
+      '--from',
+      WEB,
+      '--to',
+      API,
+      '--port',
+      '8080',
+      '--json',
+    ]);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain('NetworkPolicy backend/allow-from-frontend');
+    expect((JSON.parse(r.stdout) as TraceJson).verdict).toBe('denied');
   });
 });
 

@@ -45,7 +45,8 @@ export function registerLint(program: Command): void {
     let engine: Engine | undefined;
     try {
       const { createEngine } = await import('@shared/engine/index');
-      engine = createEngine(snapshot);
+      const { wellFormedView } = await import('@shared/snapshot/well-formed');
+      engine = createEngine(wellFormedView(snapshot)); // malformed objects are lint findings already
     } catch {
       engine = undefined; // lint still runs its structural checks
     }

@@ -4,6 +4,7 @@ import { addSourceOptions, loadSource } from '../source';
 import type { SourceOptions } from '../source';
 import type { Engine, EndpointError as EndpointErrorType } from '@shared/engine/types';
 import type { Protocol } from '@shared/k8s/types';
+import type { Snapshot } from '@shared/snapshot/types';
 
 interface TraceOptions extends SourceOptions {
   from: string;
@@ -38,10 +39,24 @@ export async function parsePortOption(
   return asBadInput(() => parsePortSpec(text, protocol));
 }
 
+/**
+ * Loads the snapshot and builds the engine. Objects whose field types the API server could not even
+ * decode (a string where a list belongs) are left out of the analysis, with a warning on stderr.
+ */
 export async function engineFor(opts: SourceOptions): Promise<Engine> {
   const snapshot = await loadSource(opts);
+  return engineForSnapshot(snapshot);
+}
+
+export async function engineForSnapshot(snapshot: Snapshot): Promise<Engine> {
   const { createEngine } = await import('@shared/engine/index');
-  return createEngine(snapshot);
+  const { malformedObjects, wellFormedView } = await import('@shared/snapshot/well-formed');
+  const left = malformedObjects(snapshot);
+  if (left.length)
+    process.stderr.write(
+      `netpol-doctor: warning: left out of the analysis (malformed, the API server would reject them; see \`lint\`): ${left.join(', ')}\n`,
+    );
+  return createEngine(left.length ? wellFormedView(snapshot) : snapshot);
 }
 
 /** `netpol-doctor trace --from SRC --to DST --port PORT [--json]`: one flow, explained both ways. */
