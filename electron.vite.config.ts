@@ -33,7 +33,7 @@ export default defineConfig({
       rollupOptions: {
         input: { index: 'src-main/electron/preload.ts' },
         external: ['electron'],
-        output: { format: 'cjs', entryFileNames: '[name].cjs', inlineDynamicImports: true },
+        output: { format: 'cjs', entryFileNames: '[name].cjs', codeSplitting: false },
       },
     },
   },
