@@ -164,7 +164,7 @@ describe('netpol-doctor trace on the demo snapshot', { timeout: 120_000 }, () =>
 describe('netpol-doctor on a snapshot with a malformed policy', { timeout: 120_000 }, () => {
   it('leaves the object out with a warning and still answers', async () => {
     const text = readFileSync(demo, 'utf8').replace(
-      /(name: allow-from-frontend[\s\S]*?)ingress:\n    - from:/,
+      /(name: allow-from-frontend[\s\S]*?)ingress:\n {4}- from:/,
       '$1ingress: notalist\n    unused:\n    - from:',
     );
     expect(text).toContain('ingress: notalist');
