@@ -18,11 +18,12 @@ export class UnknownContextError extends Error {
   constructor(
     readonly context: string,
     readonly known: string[],
+    note?: string,
   ) {
     super(
-      known.length
+      (known.length
         ? `unknown context "${context}"; known contexts: ${known.join(', ')}`
-        : `unknown context "${context}": no contexts found in the kubeconfig`,
+        : `unknown context "${context}": no contexts found in the kubeconfig`) + (note ? ` (${note})` : ''),
     );
     this.name = 'UnknownContextError';
   }

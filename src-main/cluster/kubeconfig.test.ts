@@ -113,6 +113,10 @@ describe('kubeconfig merge (kubectl rules)', () => {
     expect(list.problems[0].file).toBe(bad);
     expect(list.problems[0].message).toMatch(/malformed kubeconfig .*bad\.yaml \(line \d+\)/);
     expect(list.current).toBe('alpha');
+    // asking for a context that may have been in the broken file says why it is missing
+    expect(() => loadKubeConfigForContext('x', [bad, a].join(path.delimiter))).toThrow(
+      /unknown context "x"; known contexts: alpha, shared \(malformed kubeconfig .*bad\.yaml/,
+    );
   });
 
   it('missing files in KUBECONFIG are skipped silently; an explicit missing --kubeconfig is reported', () => {

@@ -258,6 +258,7 @@ export function loadKubeConfigForContext(context: string, kubeconfig?: string): 
     throw new UnknownContextError(
       context,
       merged.contexts.map((c) => c.context.name),
+      fileProblems.length ? fileProblems.map((p) => p.message).join('; ') : undefined,
     );
   }
   if (!entry.cluster) {
