@@ -63,6 +63,7 @@ export function diagnosisToText(d: Diagnosis): string {
       if (f.message !== s.summary) out.push(`    ${mark} ${f.message}`);
       if (f.fix) {
         out.push(`      fix: ${f.fix.description}`);
+        if (f.severity === 'info' && f.code?.startsWith('lint:')) continue; // lint notes: the description is enough here
         if (f.fix.kind === 'command' && f.fix.command) out.push(`        $ ${f.fix.command}`);
         else if (f.fix.diff) out.push(indent(f.fix.diff.split('\n').slice(1).join('\n'), '        '));
         else if (f.fix.yaml) out.push(indent(f.fix.yaml, '        '));
