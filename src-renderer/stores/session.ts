@@ -5,6 +5,7 @@ import type { Snapshot } from '@shared/snapshot/types';
 import { api } from '../api';
 import { toastError, toastInfo } from './toasts';
 import { describeError } from './toasts';
+import { navigate } from '../lib/router';
 
 /** What the window shows: the active context or snapshot, its load progress, and the namespace filter. */
 
@@ -123,6 +124,11 @@ export const useSession = create<SessionState>((set, get) => ({
       return;
     }
     set({ info });
+    // a question given on the command line (--from/--to/--port) opens the wizard prefilled
+    const pf = info.prefill;
+    if (pf && (pf.from || pf.to || pf.port) && !location.hash.startsWith('#/wizard?')) {
+      navigate('wizard', { from: pf.from, to: pf.to, port: pf.port });
+    }
     const init = info.initial;
     if (init.kind === 'demo') await get().openDemo();
     else if (init.kind === 'context') await get().connect(init.context);

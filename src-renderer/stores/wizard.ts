@@ -58,7 +58,14 @@ export const useWizard = create<WizardState>((set, get) => ({
     const ticket = ++runTicket;
     const prev = get().diagnosis;
     const keepExpanded = prev && sameQuestion(prev.question, question) ? get().expanded : undefined;
-    set({ running: true, error: undefined, whatIf: undefined, whatIfError: undefined });
+    // the same question again (a live update) keeps the old result on screen until the new one arrives
+    set({
+      running: true,
+      error: undefined,
+      whatIf: undefined,
+      whatIfError: undefined,
+      diagnosis: keepExpanded ? prev : undefined,
+    });
     try {
       const diagnosis = await api.diagnose.run({ snapshotId, question });
       if (ticket !== runTicket) return;

@@ -177,6 +177,9 @@ function SaveSnapshotButton({ summary }: { summary: SnapshotSummary }) {
 function NamespacesPanel() {
   const snapshot = useSession((s) => s.snapshot);
   const filter = useSession((s) => s.namespaces);
+  const gaps = useSession((s) => s.summary?.partial?.gaps ?? []);
+  const forbidden = (ns: string) =>
+    gaps.some((g) => g.resource === 'networkpolicies' && (!g.namespace || g.namespace === ns));
   if (!snapshot) {
     return (
       <section className="card" aria-label="Namespaces">
@@ -202,7 +205,7 @@ function NamespacesPanel() {
         <span className="faint">{rows.length}</span>
       </div>
       <div className="table-scroll">
-        <table className="data">
+        <table className="data ns-table">
           <thead>
             <tr>
               <th>Namespace</th>
@@ -217,7 +220,14 @@ function NamespacesPanel() {
                 <td className="mono">{r.name}</td>
                 <td className="num">{r.pods}</td>
                 <td>
-                  {r.policies.length === 0 ? (
+                  {forbidden(r.name) ? (
+                    <span
+                      className="pill warn"
+                      title="You may not list NetworkPolicies here: the list may be incomplete"
+                    >
+                      no permission{r.policies.length ? ` (${r.policies.length} seen)` : ''}
+                    </span>
+                  ) : r.policies.length === 0 ? (
                     <span className="faint">none</span>
                   ) : (
                     <div className="chips">

@@ -7,7 +7,8 @@ import { QuestionForm } from './QuestionForm';
 import { ReportExport } from './ReportExport';
 import { StepCard, Stepper } from './StepCard';
 import { VerdictPanel } from './VerdictPanel';
-import { draftFromParams, toQuestion } from './question';
+import { draftFromParams, sameQuestion, toQuestion } from './question';
+import type { Diagnosis } from '@shared/diagnose/types';
 
 export function WizardView() {
   const { params } = useRoute();
@@ -34,10 +35,26 @@ export function WizardView() {
     }
   }, [paramKey, snapshotId]);
 
+  // on a live context the wizard re-runs when the cluster changes (snapshot.updated)
+  const takenAt = summary?.takenAt;
+  const lastTaken = useRef(takenAt);
+  useEffect(() => {
+    if (lastTaken.current === takenAt) return;
+    lastTaken.current = takenAt;
+    const w = useWizard.getState();
+    if (w.diagnosis && !w.running && !w.whatIf && w.snapshotId === snapshotId)
+      void w.run(w.diagnosis.question);
+  }, [takenAt, snapshotId]);
+
   const shown = whatIf?.diagnosis ?? diagnosis;
   const headingRef = useRef<HTMLHeadingElement>(null);
+  const focusedFor = useRef<Diagnosis['question'] | undefined>(undefined);
   useEffect(() => {
-    if (diagnosis && !running) headingRef.current?.focus();
+    // move focus to the results for a new question (not on a live re-run of the same one)
+    if (diagnosis && !running && !sameQuestion(focusedFor.current, diagnosis.question)) {
+      focusedFor.current = diagnosis.question;
+      headingRef.current?.focus();
+    }
   }, [diagnosis, running]);
 
   return (
@@ -77,7 +94,7 @@ export function WizardView() {
           <span className="spinner" aria-hidden="true" /> Evaluating every policy…
         </div>
       )}
-      {shown && !running && (
+      {shown && (
         <div className="stack-lg results" aria-live="polite">
           <h2 className="visually-hidden" tabIndex={-1} ref={headingRef}>
             Diagnosis
