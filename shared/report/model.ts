@@ -155,12 +155,15 @@ export function buildReportModel(input: ReportInput): ReportModel {
         yaml: policyYaml(obj),
       }));
   const lint = input.lint
-    .filter((f) => !d || !f.object.namespace || involvedNs.has(f.object.namespace))
+    .filter((f) => {
+      const ns = f.object.kind === 'Namespace' ? f.object.name : f.object.namespace;
+      return !d || !ns || involvedNs.has(ns);
+    })
     .map((f) => ({
       rule: f.rule,
       severity: f.severity,
       object: `${f.object.kind} ${f.object.namespace ? `${f.object.namespace}/` : ''}${f.object.name}`,
-      namespace: f.object.namespace,
+      namespace: f.object.kind === 'Namespace' ? f.object.name : f.object.namespace,
       message: f.message,
     }));
 
