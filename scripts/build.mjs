@@ -21,7 +21,7 @@ export async function buildAll({ quiet = false } = {}) {
   const started = Date.now();
   syncVersion();
   const bin = join(root, 'node_modules', 'electron-vite', 'bin', 'electron-vite.js');
-  const r = spawnSync(process.execPath, [bin, 'build', ...(quiet ? ['--logLevel', 'warn'] : [])], {
+  const r = spawnSync(process.execPath, [bin, 'build', ...(quiet ? ['--logLevel', 'error'] : [])], {
     cwd: root,
     stdio: 'inherit',
     env: { ...process.env, ELECTRON_SKIP_BINARY_DOWNLOAD: '1' },

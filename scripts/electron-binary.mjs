@@ -28,7 +28,7 @@ export function findElectronBinary(env = process.env) {
   if (!existsSync(pkgDir)) return { reason: 'the electron package is not installed (run npm install)' };
   return {
     reason:
-      'no Electron binary in node_modules/electron/dist (it is downloaded on first use, which needs internet; set ELECTRON_OVERRIDE_DIST_PATH to a local Electron 45)',
+      'no Electron binary in node_modules/electron/dist; it is downloaded on first use, which needs internet; ELECTRON_OVERRIDE_DIST_PATH can point to a local Electron 45',
   };
 }
 
