@@ -6,6 +6,36 @@ import type { Flow } from '@shared/flows/types';
 
 export const DEFAULT_FLOW_BUFFER = 100_000;
 
+/**
+ * Label lists repeat across flows (every flow of a pod carries the same 5-10 label strings, every flow of
+ * a node the same node labels): share one frozen array per distinct list, so 100k flows hold a few
+ * hundred label arrays instead of 200k. Bounded; cleared when it grows past its limit.
+ */
+class ListInterner {
+  private readonly map = new Map<string, readonly string[]>();
+  constructor(private readonly limit = 20_000) {}
+  intern(list: string[] | undefined): string[] | undefined {
+    if (!list || list.length === 0) return list;
+    const key = list.join('\u0000');
+    const hit = this.map.get(key);
+    if (hit) return hit as string[];
+    if (this.map.size >= this.limit) this.map.clear();
+    const frozen = Object.freeze(list.slice());
+    this.map.set(key, frozen);
+    return frozen as string[];
+  }
+}
+
+const interner = new ListInterner();
+
+/** Replaces a flow's label lists by shared frozen copies (in place; returns the flow). */
+export function internFlowLists(flow: Flow): Flow {
+  if (flow.source?.labels) flow.source.labels = interner.intern(flow.source.labels);
+  if (flow.destination?.labels) flow.destination.labels = interner.intern(flow.destination.labels);
+  if (Array.isArray(flow.node_labels)) flow.node_labels = interner.intern(flow.node_labels as string[]);
+  return flow;
+}
+
 export class FlowStore {
   private buf: (Flow | undefined)[];
   private head = 0; // index of the oldest flow
@@ -33,6 +63,7 @@ export class FlowStore {
   }
 
   push(flow: Flow): void {
+    internFlowLists(flow);
     if (this.count < this.capacity) {
       this.buf[(this.head + this.count) % this.capacity] = flow;
       this.count++;
