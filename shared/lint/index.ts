@@ -3,7 +3,7 @@ import type { Snapshot } from '../snapshot/types';
 import { buildContext } from './context';
 import { policySelectsNoPod, peersLookLikeAnd, selectorPeers } from './rules/selectors';
 import { egressWithoutDns } from './rules/egress-dns';
-import { namedPortNotExposed, policyTypesDisablesRules } from './rules/ports';
+import { adminNamedPortNotExposed, namedPortNotExposed, policyTypesDisablesRules } from './rules/ports';
 import { ipBlockCoversPodIps } from './rules/ipblock';
 import { duplicatePolicies, shadowedPolicies } from './rules/redundancy';
 import { namespaceWithoutDefaultDeny, podsWithoutIp } from './rules/coverage';
@@ -47,6 +47,7 @@ export function lintSnapshot(snapshot: Snapshot, engine?: Engine): LintFinding[]
   egressWithoutDns(ctx, out, engine);
   policyTypesDisablesRules(ctx, out);
   namedPortNotExposed(ctx, out);
+  adminNamedPortNotExposed(ctx, out);
   ipBlockCoversPodIps(ctx, out);
   const duplicates = duplicatePolicies(ctx, out);
   shadowedPolicies(ctx, out, duplicates);

@@ -86,6 +86,19 @@ describe('lintSnapshot', () => {
     expect(hit?.message).toContain('a/web');
   });
 
+  it('policy-selects-no-pod: says when only hostNetwork pods match', () => {
+    const hostPod = `apiVersion: v1
+kind: Pod
+metadata: {name: agent, namespace: b, labels: {app: agent}}
+spec: {hostNetwork: true, containers: [{name: c}]}
+status: {podIP: 192.168.1.10}
+---`;
+    const hit = lint(
+      `${hostPod}\n${np('b', 'p', '  podSelector: {matchLabels: {app: agent}}\n  ingress: [{}]')}`,
+    ).find((x) => x.rule === 'policy-selects-no-pod');
+    expect(hit?.message).toContain('hostNetwork pods (b/agent)');
+  });
+
   it('policy-selects-no-pod: also for AdminNetworkPolicy subjects', () => {
     const f = lint(`apiVersion: policy.networking.k8s.io/v1alpha1
 kind: AdminNetworkPolicy
@@ -217,6 +230,22 @@ spec: {priority: 1, subject: {pods: {namespaceSelector: {}, podSelector: {matchL
       ),
     ).find((x) => x.rule === 'named-port-not-exposed');
     expect(egressHit?.message).toContain('"metrics"');
+  });
+
+  it('named-port-not-exposed: AdminNetworkPolicy namedPort and ClusterNetworkPolicy destinationNamedPort', () => {
+    const f = lint(`apiVersion: policy.networking.k8s.io/v1alpha1
+kind: AdminNetworkPolicy
+metadata: {name: x}
+spec: {priority: 1, subject: {namespaces: {matchLabels: {team: b}}}, ingress: [{action: Allow, from: [{namespaces: {}}], ports: [{namedPort: grpc}, {namedPort: metrics}]}]}
+---
+apiVersion: policy.networking.k8s.io/v1alpha2
+kind: ClusterNetworkPolicy
+metadata: {name: y}
+spec: {tier: Admin, priority: 2, subject: {namespaces: {}}, egress: [{action: Accept, to: [{pods: {namespaceSelector: {}, podSelector: {matchLabels: {app: web}}}}], protocols: [{destinationNamedPort: http}]}]}`);
+    const hits = f.filter((x) => x.rule === 'named-port-not-exposed');
+    expect(hits.map((h) => `${h.object.kind} ${h.message.match(/"(\w+)"/)?.[1]}`)).toEqual([
+      'AdminNetworkPolicy grpc',
+    ]);
   });
 
   it('ipblock-covers-pod-ips: says which behaviour it assumes', () => {

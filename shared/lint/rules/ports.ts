@@ -1,7 +1,15 @@
-import type { Pod } from '../../k8s/types';
+import type { LabelSelector, Pod } from '../../k8s/types';
+import { matchesSelector } from '../../engine/selector';
 import type { LintFinding } from '../../engine/types';
 import type { LintContext } from '../context';
-import { editDistance, listSome, podKey, podsMatchingPeer, podsSelectedByPolicy } from '../context';
+import {
+  editDistance,
+  listSome,
+  namespacesMatching,
+  podKey,
+  podsMatchingPeer,
+  podsSelectedByPolicy,
+} from '../context';
 import { jsonPatchCommand, patchFix, refOf } from '../fix';
 import { containerPorts, peersOf, rulesOf } from './np-model';
 
@@ -109,6 +117,67 @@ export function namedPortNotExposed(ctx: LintContext, out: LintFinding[]): void 
           }
         });
       });
+    }
+  }
+}
+
+/** Pods of an ANP/CNP subject or peer (`namespaces` or `pods`). */
+function adminPods(
+  ctx: LintContext,
+  s:
+    | { namespaces?: LabelSelector; pods?: { namespaceSelector: LabelSelector; podSelector: LabelSelector } }
+    | undefined,
+): Pod[] {
+  const nsSel = s?.namespaces ?? s?.pods?.namespaceSelector;
+  if (!s || !nsSel) return [];
+  return namespacesMatching(ctx, nsSel)
+    .flatMap((n) => ctx.podsByNs.get(n) ?? [])
+    .filter((p) => !s.pods || matchesSelector(s.pods.podSelector, p.metadata.labels));
+}
+
+/** Named ports in AdminNetworkPolicy/BaselineAdminNetworkPolicy (`namedPort`) and ClusterNetworkPolicy (`destinationNamedPort`). */
+export function adminNamedPortNotExposed(ctx: LintContext, out: LintFinding[]): void {
+  const families = [
+    ['AdminNetworkPolicy', ctx.snapshot.adminNetworkPolicies],
+    ['BaselineAdminNetworkPolicy', ctx.snapshot.baselineAdminNetworkPolicies],
+    ['ClusterNetworkPolicy', ctx.snapshot.clusterNetworkPolicies],
+  ] as const;
+  for (const [kind, list] of families) {
+    for (const pol of list) {
+      const spec = pol.spec as unknown as Obj;
+      for (const [dir, key] of [
+        ['ingress', 'from'],
+        ['egress', 'to'],
+      ] as const) {
+        const rules = (spec[dir] ?? []) as Obj[];
+        rules.forEach((rule, i) => {
+          const entries = ((rule.ports ?? rule.protocols ?? []) as Obj[]).filter(Boolean);
+          const names = entries
+            .map((e) => e.namedPort ?? e.destinationNamedPort)
+            .filter((n): n is string => typeof n === 'string');
+          if (!names.length) return;
+          const targets =
+            dir === 'ingress'
+              ? adminPods(ctx, spec.subject as Parameters<typeof adminPods>[1])
+              : [
+                  ...new Set(
+                    ((rule[key] ?? []) as Parameters<typeof adminPods>[1][]).flatMap((peer) =>
+                      adminPods(ctx, peer),
+                    ),
+                  ),
+                ];
+          if (!targets.length) return;
+          for (const name of names) {
+            if (targets.some((p) => containerPorts(p).some((cp) => cp.name === name))) continue;
+            out.push({
+              rule: 'named-port-not-exposed',
+              severity: 'warning',
+              object: refOf(pol, kind),
+              message: `${kind} ${pol.metadata.name} ${dir}[${i}]: no ${dir === 'ingress' ? 'subject' : 'destination'} pod exposes a container port named "${name}", so this port entry matches nothing.`,
+            });
+          }
+        });
+      }
     }
   }
 }

@@ -111,6 +111,11 @@ export function policySelectsNoPod(ctx: LintContext, out: LintFinding[]): void {
     } else if (elsewhere.length) {
       message += ` Pods with these labels exist in other namespaces (${listSome(podNames(elsewhere), 3)}); a NetworkPolicy only selects pods in its own namespace.`;
     }
+    const hostNet = ctx.snapshot.pods.filter(
+      (p) => p.spec?.hostNetwork && p.metadata.namespace === ns && matchesSelector(sel, p.metadata.labels),
+    );
+    if (hostNet.length)
+      message += ` It matches only hostNetwork pods (${listSome(podNames(hostNet), 3)}), which use the node's network: NetworkPolicy does not apply to them.`;
     out.push({
       rule: 'policy-selects-no-pod',
       severity: 'warning',
