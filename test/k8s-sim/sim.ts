@@ -308,7 +308,8 @@ export class K8sSim {
   /** Replace every object of the cluster; watches see ADDED/MODIFIED/DELETED for the differences. */
   setObjects(objects: KubeObjectLike[]): void {
     const next = new Map<string, { def: ResourceDef; obj: KubeObjectLike }>();
-    for (const obj of objects) {
+    for (const input of objects) {
+      const obj = structuredClone(input);
       const def = this.defForObject(obj);
       if (def.namespaced && !obj.metadata.namespace) obj.metadata.namespace = 'default';
       next.set(`${resourceIdOf(def)}|${keyOf(obj)}`, { def, obj });
@@ -319,21 +320,21 @@ export class K8sSim {
         if (!next.has(`${resourceIdOf(def)}|${key}`)) this.store.remove(def, key);
       }
     }
-    for (const { def, obj } of next.values()) this.store.upsert(def, structuredClone(obj));
+    for (const { def, obj } of next.values()) this.store.upsert(def, obj);
     this.syncCrdObjects();
   }
 
   /** Apply one change, as if a controller wrote it; open watches receive the event. Returns the stored object. */
   applyEvent(ev: WatchEventInput): KubeObjectLike {
-    const def = this.defForObject(ev.object);
-    if (def.namespaced && !ev.object.metadata.namespace) ev.object.metadata.namespace = 'default';
+    const obj = structuredClone(ev.object);
+    const def = this.defForObject(obj);
+    if (def.namespaced && !obj.metadata.namespace) obj.metadata.namespace = 'default';
     if (ev.type === 'DELETED') {
-      const removed = this.store.remove(def, keyOf(ev.object));
-      if (!removed)
-        throw new Error(`k8s-sim: cannot delete ${ev.object.kind} ${keyOf(ev.object)}: not found`);
+      const removed = this.store.remove(def, keyOf(obj));
+      if (!removed) throw new Error(`k8s-sim: cannot delete ${obj.kind} ${keyOf(obj)}: not found`);
       return removed.object;
     }
-    return this.store.upsert(def, structuredClone(ev.object)).object;
+    return this.store.upsert(def, obj).object;
   }
 
   /** Stored objects (with kind/apiVersion), optionally of one kind. */
