@@ -79,6 +79,7 @@ describe('demo snapshot: the four classic failures', () => {
     const rule = t.egress.policies.find((p) => p.policy.name === 'allow-egress-to-api')!.rules[0];
     expect(rule.ports[0].mismatch?.code).toBe('protocol-differs');
     expect(t.explanation.join(' ')).toMatch(/payments\/default-deny-egress has no egress rules/);
+    expect(t.explanation.join(' ')).toMatch(/DNS is blocked/);
     // fix: an egress policy that allows DNS to kube-dns on 53/UDP and 53/TCP
     const fix = t.suggestedFixes?.[0];
     expect(fix?.yaml).toMatch(/k8s-app: kube-dns/);

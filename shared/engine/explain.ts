@@ -17,6 +17,11 @@ export function refText(p: PolicyRef): string {
   return p.namespace ? `${p.namespace}/${p.name}` : `${p.kind}/${p.name}`;
 }
 
+/** `NetworkPolicy backend/allow-x`, `AdminNetworkPolicy deny-all` */
+export function refLabel(p: PolicyRef): string {
+  return p.namespace ? `${p.kind} ${p.namespace}/${p.name}` : `${p.kind} ${p.name}`;
+}
+
 function need(m: Mismatch): string {
   const exp = Array.isArray(m.expected) ? m.expected.join(',') : m.expected;
   switch (m.code) {
@@ -157,7 +162,7 @@ function directionLines(d: DirectionTrace): string[] {
       : '  [does NOT select the pod: ' +
         ev.subject.flatMap((s) => s.mismatches.map((m) => m.message)).join('; ') +
         ']';
-    out.push(`  ${ev.policy.kind} ${refText(ev.policy)}${pr}${sel}`);
+    out.push(`  ${refLabel(ev.policy)}${pr}${sel}`);
     if (ev.appliesToDirection && ev.rules.length === 0) out.push(`    (no ${d.direction} rules)`);
     for (const r of ev.rules) {
       const nm = r.name ? ` "${r.name}"` : '';
@@ -190,8 +195,7 @@ export function renderTraceText(t: TraceResult): string {
   const port = q.portName ? `${q.portName} (${q.port || '?'})/${q.protocol}` : `${q.port}/${q.protocol}`;
   const lines: string[] = [];
   lines.push(`${t.verdict.toUpperCase()}  ${q.from} → ${q.to}  ${port}`);
-  if (t.decidedBy.length)
-    lines.push(`decided by ${t.decidedBy.map((p) => `${p.kind} ${refText(p)}`).join(', ')}`);
+  if (t.decidedBy.length) lines.push(`decided by ${t.decidedBy.map(refLabel).join(', ')}`);
   lines.push('');
   lines.push(...directionLines(t.egress));
   lines.push('');

@@ -109,7 +109,8 @@ export function allowFlowPolicy(
   peer: Endpoint,
   protocol: Protocol,
   port: number,
-  portName?: string,
+  portName: string | undefined,
+  ipBlockMatchesPodIPs: boolean,
 ): Fix {
   const sl = workloadLabels(subject.labels);
   const peerName =
@@ -174,8 +175,12 @@ export function allowFlowPolicy(
           },
   };
   const what = peer.kind === 'pod' ? `${peer.key}'s workload` : (peer.ipText ?? 'the peer');
+  const caveat =
+    !ipBlockMatchesPodIPs && (peer.isNodeAddress || peer.kind === 'pod') && !peer.selectable
+      ? ` Note: under this CNI an ipBlock does not match node addresses; with Cilium use a CiliumNetworkPolicy with ${dir === 'ingress' ? 'fromEntities' : 'toEntities'}: [remote-node] (or host) instead.`
+      : '';
   return {
-    description: `Add a NetworkPolicy in namespace ${subject.namespace} that allows ${dir} ${dir === 'ingress' ? 'from' : 'to'} ${what} on ${portName ?? port}/${protocol}.`,
+    description: `Add a NetworkPolicy in namespace ${subject.namespace} that allows ${dir} ${dir === 'ingress' ? 'from' : 'to'} ${what} on ${portName ?? port}/${protocol}.${caveat}`,
     yaml: toYaml(np),
     command: `kubectl apply -f ${name}.yaml`,
   };

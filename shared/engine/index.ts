@@ -191,6 +191,11 @@ class PolicyEngine implements Engine {
         explanation.push(...ruleMismatchSentences(d, ft, d.direction === 'ingress' ? srcName : dstName));
       }
     }
+    if (egress.decision === 'deny' && flow.port === 53 && isDnsServer(dst)) {
+      explanation.push(
+        `DNS is blocked: ${srcName} cannot reach ${dstName} on port 53, so every name lookup from it fails (add an egress rule for 53/UDP and 53/TCP to the DNS pods).`,
+      );
+    }
     for (const n of nearMisses) explanation.push(n.message);
     for (const d of [egress, ingress]) if (d.ambiguity) explanation.push(ambiguitySentence(d));
 
@@ -244,7 +249,15 @@ class PolicyEngine implements Engine {
         const subject = d.direction === 'egress' ? src : dst;
         const peer = d.direction === 'egress' ? dst : src;
         suggestedFixes.push(
-          allowFlowPolicy(d.direction, subject, peer, flow.protocol, flow.port!, flow.portName),
+          allowFlowPolicy(
+            d.direction,
+            subject,
+            peer,
+            flow.protocol,
+            flow.port!,
+            flow.portName,
+            this.ipBlockMatchesPodIPs,
+          ),
         );
       }
     }
@@ -280,6 +293,11 @@ class PolicyEngine implements Engine {
 function ambiguitySentence(d: DirectionTrace): string {
   const a = d.ambiguity!;
   return `The ${d.direction} decision is ambiguous: ${a.candidates.map((c) => `${refText(c.policy)} ${c.direction}[${c.index}] (${c.action})`).join(' and ')} share priority ${a.priority}; the API lets an implementation pick either. The engine chose ${refText(a.chosen.policy)} (priority, then name).`;
+}
+
+function isDnsServer(ep: Endpoint): boolean {
+  const app = ep.labels['k8s-app'] ?? ep.labels['app.kubernetes.io/name'] ?? '';
+  return ep.kind === 'pod' && ['kube-dns', 'coredns', 'node-local-dns'].includes(app);
 }
 
 function displayName(ep: Endpoint): string {
