@@ -91,7 +91,11 @@ interface ManagerEvents {
   state: [FlowStreamState];
 }
 
-const TRANSIENT: HubbleErrorCode[] = ['unreachable', 'unavailable', 'internal', 'not-ready'];
+/**
+ * Failures worth retrying once a stream has been live. A TLS-looking failure counts too: the settings
+ * worked before, so it is a server restarting (accepting TCP before it speaks gRPC), not a mismatch.
+ */
+const TRANSIENT: HubbleErrorCode[] = ['unreachable', 'unavailable', 'internal', 'not-ready', 'tls'];
 const RECENT_KEYS = 50_000;
 
 function flowKey(f: Flow): string {
