@@ -99,6 +99,22 @@ describe('FlowStreamManager', () => {
     );
   });
 
+  it('flows that arrive while disconnected are not lost, even before the first flow was received', async () => {
+    const s = await sim({ flows: [] });
+    const { m, states } = manager();
+    const { streamId } = m.start({
+      source: { kind: 'server', address: s.address },
+      filter: { follow: true },
+    });
+    await waitFor(() => states.some((x) => x.state === 'live'), 20_000, 'live');
+    s.setRefusing(true);
+    await waitFor(() => states.some((x) => x.state === 'reconnecting'), 20_000, 'reconnecting');
+    s.emit(demo.slice(0, 30).map((f) => ({ ...f, uuid: undefined, time: undefined })));
+    s.setRefusing(false);
+    await waitFor(() => m.stats(streamId).received >= 30, 20_000, 'the flows sent while away');
+    expect(m.selectFlows(streamId).map((f) => f.uuid)).toEqual(s.ring().map((f) => f.uuid));
+  });
+
   it('reports a gap when Relay’s ring wrapped while we were away', async () => {
     const s = await sim({ flows: [], followTemplates: demo, followRate: 2000, maxFlows: 200 });
     const { m, states } = manager();

@@ -116,6 +116,8 @@ class StreamRecord {
   recentOrder: string[] = [];
   recentHead = 0;
   maxTime?: string;
+  /** when the stream first went live (resume point when no flow arrived before a drop) */
+  liveSince?: string;
   stopped = false;
   conn?: HubbleConnection;
   cancelStream?: () => void;
@@ -385,8 +387,9 @@ export class FlowStreamManager extends EventEmitter<ManagerEvents> {
 
   /** The request to resume with after a drop: since the last flow's time (minus overlap). */
   private resumeRequest(rec: StreamRecord, base: FlowRequest, startedAt: string): FlowRequest {
-    if (!rec.maxTime) return base;
-    const ms = Date.parse(rec.maxTime) - this.opts.resumeOverlapMs;
+    const from = rec.maxTime ?? (base.follow ? rec.liveSince : undefined);
+    if (!from) return base;
+    const ms = Date.parse(from) - this.opts.resumeOverlapMs;
     const since = new Date(ms).toISOString();
     const req: FlowRequest = { whitelist: base.whitelist, blacklist: base.blacklist, since };
     if (base.follow) req.follow = true;
@@ -488,6 +491,7 @@ export class FlowStreamManager extends EventEmitter<ManagerEvents> {
           `${everLive ? 'reconnected to' : 'connected to'} ${conn.description}; ${s.numFlows}/${s.maxFlows} flows in the buffer${s.numConnectedNodes !== undefined ? `, ${s.numConnectedNodes} node(s) connected` : ''}${s.numUnavailableNodes ? `, ${s.numUnavailableNodes} unavailable (${s.unavailableNodes.join(', ')})` : ''}${gap ? `; gap: Relay no longer has the flows between ${gap.from} and ${gap.to} (its ring buffer wrapped while disconnected)` : ''}`,
           gap ? { gap } : {},
         );
+        if (!everLive) rec.liveSince = new Date().toISOString();
         everLive = true;
         attempt = 0;
         await this.runStream(rec, conn, req);
