@@ -292,6 +292,30 @@ items:
     expect(verdictAfter(applyFix(s, fix), { ...q, port: 9090 })).toBe('denied');
   });
 
+  it("an AdminNetworkPolicy Deny: the engine's selector checks are the evidence, and no NetworkPolicy fix is offered", () => {
+    const s = snap(`
+- apiVersion: policy.networking.k8s.io/v1alpha1
+  kind: AdminNetworkPolicy
+  metadata: {name: deny-tools}
+  spec:
+    priority: 10
+    subject: {namespaces: {matchLabels: {kubernetes.io/metadata.name: shop}}}
+    ingress:
+    - name: no-tools
+      action: Deny
+      from: [{namespaces: {matchLabels: {kubernetes.io/metadata.name: tools}}}]
+`);
+    const d = diagnose(createEngine(s), q);
+    expect(d.verdict).toBe('denied');
+    const ev = step(d, 'namespace').evidence.find(
+      (e) => e.policy?.kind === 'AdminNetworkPolicy' && e.label.includes('rule 1'),
+    );
+    expect(ev?.comparison).toMatchObject({ targetName: 'tools', matched: true });
+    const verdict = step(d, 'verdict');
+    expect(verdict.findings.some((f) => f.code === 'admin-deny')).toBe(true);
+    expect(verdict.findings.some((f) => f.code === 'allow-connection')).toBe(false);
+  });
+
   it('applyFix rejects what it cannot apply, with a clear message', () => {
     const s = snap('');
     expect(() => applyFix(s, { description: 'x', command: 'kubectl delete ns shop' })).toThrow(FixApplyError);

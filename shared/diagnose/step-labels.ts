@@ -6,6 +6,7 @@ import type { NpAnalysis } from './np-analysis';
 import { formatPolicyRef, looksLikeTypo } from './objects';
 import type { DiagnoseStep, Evidence, LabelComparison, StepFinding } from './types';
 import { statusOf } from './status';
+import { engineEvidence } from './engine-evidence';
 
 function ruleName(direction: string, index: number): string {
   return `${direction} rule ${index + 1}`;
@@ -213,6 +214,7 @@ export function labelsStep(c: DiagnoseContext): DiagnoseStep {
       }
     }
   }
+  evidence.push(...engineEvidence(c, 'pod'));
   const status = statusOf(findings);
   const summary =
     status === 'fail'

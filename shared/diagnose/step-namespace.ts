@@ -4,6 +4,7 @@ import { endpointName, isPolicyPod, type DiagnoseContext } from './context';
 import { freePolicyName, labelCommandFix, newObjectFix, patchFix, rulePeers } from './fixes';
 import { formatPolicyRef, namespaceLabels } from './objects';
 import { statusOf } from './status';
+import { engineEvidence } from './engine-evidence';
 import type { DiagnoseStep, Evidence, StepFinding } from './types';
 
 const META_NAME = 'kubernetes.io/metadata.name';
@@ -184,6 +185,9 @@ export function namespaceStep(c: DiagnoseContext): DiagnoseStep {
       }
     }
   }
+  const other = engineEvidence(c, 'namespace');
+  selectorsChecked += other.length;
+  evidence.push(...other);
   const status = statusOf(findings);
   const summary =
     status === 'fail'
