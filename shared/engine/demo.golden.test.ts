@@ -11,6 +11,14 @@ import { createEngine, renderTraceText } from './index';
 const path = fileURLToPath(new URL('../../assets/demo/cluster.yaml', import.meta.url));
 const snapshot = parseSnapshotTexts([{ name: 'cluster.yaml', text: readFileSync(path, 'utf8') }]);
 const engine = createEngine(snapshot);
+/** the demo snapshot with one more document (a patched or new object replaces/joins the originals) */
+const withPatch = (yamlText: string) =>
+  createEngine(
+    parseSnapshotTexts([
+      { name: 'cluster.yaml', text: readFileSync(path, 'utf8') },
+      { name: 'fix.yaml', text: yamlText },
+    ]),
+  );
 const names = (refs: { namespace?: string; name: string }[]) =>
   refs.map((r) => `${r.namespace}/${r.name}`).sort();
 
@@ -62,6 +70,14 @@ describe('demo snapshot: the four classic failures', () => {
     expect(nm.fix?.patch?.after).toMatch(/kubernetes\.io\/metadata\.name: frontend/);
     expect(nm.fix?.patch?.after).not.toMatch(/^\s+name: frontend$/m);
     expect(renderTraceText(t)).toMatch(/kubectl label namespace frontend name=frontend/);
+    // applying the patch makes the flow pass
+    expect(
+      withPatch(nm.fix!.patch!.after).trace({
+        from: 'frontend/web-7d9f8b6c5-x2k4p',
+        to: 'backend/api-5c6d7f8b9-abcde',
+        port: 8080,
+      }).verdict,
+    ).toBe('allowed');
   });
 
   it('(b) payments → coredns :53/UDP is denied by egress isolation with no DNS allowance', () => {
@@ -85,6 +101,14 @@ describe('demo snapshot: the four classic failures', () => {
     expect(fix?.yaml).toMatch(/k8s-app: kube-dns/);
     expect(fix?.yaml).toMatch(/protocol: UDP\n\s+port: 53/);
     expect(fix?.yaml).toMatch(/namespace: payments/);
+    expect(
+      withPatch(fix!.yaml!).trace({
+        from: 'payments/payments-6b7c8d9e5-klmno',
+        to: 'kube-system/coredns-5d78c9869d-7xk2m',
+        port: 53,
+        protocol: 'UDP',
+      }).verdict,
+    ).toBe('allowed');
   });
 
   it('(c) grafana → postgres :9187 is allowed (unintended): two peers are ORed', () => {
@@ -133,6 +157,22 @@ describe('demo snapshot: the four classic failures', () => {
     expect(nm.message).toMatch(/would allow this flow/);
     expect(nm.fix?.patch?.before).toMatch(/app: redis-cahce/);
     expect(nm.fix?.patch?.after).toMatch(/app: redis-cache/);
+    expect(
+      withPatch(nm.fix!.patch!.after).trace({
+        from: 'backend/api-5c6d7f8b9-abcde',
+        to: 'backend/redis-cache-0',
+        port: 6379,
+      }).verdict,
+    ).toBe('allowed');
+    // and the suggested new policy works too
+    const fix = t.suggestedFixes?.[0];
+    expect(
+      withPatch(fix!.yaml!).trace({
+        from: 'backend/api-5c6d7f8b9-abcde',
+        to: 'backend/redis-cache-0',
+        port: 6379,
+      }).verdict,
+    ).toBe('allowed');
   });
 
   it('working paths are allowed and attributed', () => {
