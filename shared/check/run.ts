@@ -83,9 +83,10 @@ export function oneSentenceReason(t: TraceResult): string {
     const hint = t.nearMisses.find((n) => !n.direction || n.direction === deny.direction);
     return hint ? `${deny.reason} ${hint.message}` : deny.reason;
   }
-  const decided = sides.filter((d) => d.decidedBy.length);
-  if (decided.length) return decided.map((d) => d.reason).join(' ');
-  return t.explanation[0] ?? sides.map((d) => d.reason).join(' ');
+  // allowed: the sides where a policy applied (a rule matched, or an exemption beat isolation)
+  const mattered = sides.filter((d) => d.decidedBy.length || d.isolated);
+  if (mattered.length) return mattered.map((d) => d.reason).join(' ');
+  return `${t.explanation[0] ?? 'Allowed.'} No policy isolates either side.`;
 }
 
 class Expander {
