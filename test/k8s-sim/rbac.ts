@@ -5,6 +5,7 @@
  * Group `system:masters` may do everything.
  */
 import { qualifiedResource } from './resources.js';
+import { failure, type K8sStatus } from './status.js';
 
 export interface SimRule {
   verbs: string[];
@@ -88,4 +89,13 @@ export function forbiddenMessage(user: AuthUser, a: RequestAttributes): string {
   const subject = a.name ? `${qr} "${a.name}" is forbidden` : `${qr} is forbidden`;
   const scope = a.namespace ? `in the namespace "${a.namespace}"` : 'at the cluster scope';
   return `${subject}: User "${user.name}" cannot ${a.verb} resource "${a.resource}" in API group "${a.group}" ${scope}`;
+}
+
+/** The 403 Status the API server answers for a denied request. */
+export function forbiddenStatus(user: AuthUser, a: RequestAttributes): K8sStatus {
+  return failure(403, 'Forbidden', forbiddenMessage(user, a), {
+    ...(a.name ? { name: a.name } : {}),
+    ...(a.group ? { group: a.group } : {}),
+    kind: a.resource.split('/')[0]!,
+  });
 }

@@ -13,15 +13,15 @@ import { generateCa, generateClientCert, generateServerCert, type KeyPair } from
 import { kubeconfigYaml, type KubeconfigOptions } from './kubeconfig.js';
 import { PortForwarder } from './portforward.js';
 import { decodeReview } from './protobuf.js';
-import { forbiddenMessage, Rbac, type AuthUser, type RequestAttributes, type SimRule } from './rbac.js';
+import { answerReview } from './reviews.js';
+import { apiGroupDoc, groupListDoc, resourceListDoc, versionInfo } from './discovery.js';
+import { forbiddenStatus, Rbac, type AuthUser, type RequestAttributes, type SimRule } from './rbac.js';
 import {
   CORE_RESOURCES,
-  CORE_SUBRESOURCES,
   OPTIONAL_GROUPS,
   crdObjectFor,
   groupVersionOf,
   normalizeGroupKey,
-  verbsOf,
   type ResourceDef,
 } from './resources.js';
 import { loadScenarioFile, scenarioObjects, type SimScenario } from './scenario.js';
@@ -88,22 +88,6 @@ interface ContinueToken {
   rv: number;
   start: string;
 }
-
-const BUILTIN_GROUP_ORDER = [
-  'apps',
-  'networking.k8s.io',
-  'discovery.k8s.io',
-  'authorization.k8s.io',
-  'apiextensions.k8s.io',
-];
-
-const DISCOVERY_PATHS = [
-  /^\/api(\/.*)?$/,
-  /^\/apis(\/.*)?$/,
-  /^\/version\/?$/,
-  /^\/(healthz|livez|readyz)(\/.*)?$/,
-  /^\/openapi\/.*$/,
-];
 
 function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
@@ -555,7 +539,7 @@ export class K8sSim {
     record.user = user.name;
 
     const p = url.pathname;
-    if (p === '/version' || p === '/version/') return this.sendJson(res, 200, this.versionInfo());
+    if (p === '/version' || p === '/version/') return this.sendJson(res, 200, versionInfo(this.version));
     if (/^\/(healthz|livez|readyz)\/?$/.test(p)) {
       res.writeHead(200, { 'Content-Type': 'text/plain; charset=utf-8' });
       return void res.end('ok');
@@ -574,16 +558,16 @@ export class K8sSim {
       if (parts[1] !== 'v1') return this.sendStatus(res, NOT_FOUND_PATH());
       group = '';
       rest = parts.slice(2);
-      if (rest.length === 0) return this.sendJson(res, 200, this.resourceList('', 'v1'));
+      if (rest.length === 0) return this.sendJson(res, 200, resourceListDoc(this.defs, '', 'v1'));
     } else if (parts[0] === 'apis') {
-      if (parts.length === 1) return this.sendJson(res, 200, this.groupList());
+      if (parts.length === 1) return this.sendJson(res, 200, groupListDoc(this.servedGroups));
       group = parts[1]!;
       const versions = this.servedGroups.get(group);
       if (!versions) return this.sendStatus(res, NOT_FOUND_PATH());
-      if (parts.length === 2) return this.sendJson(res, 200, this.apiGroup(group, versions));
+      if (parts.length === 2) return this.sendJson(res, 200, apiGroupDoc(group, versions));
       if (!versions.includes(parts[2]!)) return this.sendStatus(res, NOT_FOUND_PATH());
       rest = parts.slice(3);
-      if (rest.length === 0) return this.sendJson(res, 200, this.resourceList(group, parts[2]!));
+      if (rest.length === 0) return this.sendJson(res, 200, resourceListDoc(this.defs, group, parts[2]!));
       rest = [parts[2]!, ...rest];
     } else {
       return this.sendStatus(res, NOT_FOUND_PATH());
@@ -624,15 +608,7 @@ export class K8sSim {
   }
 
   private forbidden(res: ServerResponse, user: AuthUser, a: RequestAttributes): void {
-    const base = a.resource.split('/')[0]!;
-    this.sendStatus(
-      res,
-      failure(403, 'Forbidden', forbiddenMessage(user, a), {
-        ...(a.name ? { name: a.name } : {}),
-        ...(a.group ? { group: a.group } : {}),
-        kind: base,
-      }),
-    );
+    this.sendStatus(res, forbiddenStatus(user, a));
   }
 
   private qualified(def: ResourceDef): string {
@@ -692,7 +668,8 @@ export class K8sSim {
       const body = await readBody(req);
       if (body === undefined)
         return this.sendStatus(res, badRequest('the body of the request was in an unknown format'));
-      return this.review(res, user, def, route.namespace, body);
+      const answer = answerReview(this.rbac, user, def, route.namespace, body);
+      return 'kind' in answer ? this.sendStatus(res, answer) : this.sendJson(res, answer.code, answer.body);
     }
 
     const attrs = (verb: string): RequestAttributes => ({
@@ -944,136 +921,6 @@ export class K8sSim {
     req.on('close', cleanup);
   }
 
-  // ------------------------------------------------------------------ access reviews
-
-  private isDiscoveryPath(p: string): boolean {
-    return DISCOVERY_PATHS.some((re) => re.test(p));
-  }
-
-  private review(
-    res: ServerResponse,
-    user: AuthUser,
-    def: ResourceDef,
-    namespace: string | undefined,
-    body: unknown,
-  ): void {
-    const obj = (body ?? {}) as { spec?: Record<string, unknown>; metadata?: Record<string, unknown> };
-    const spec = obj.spec ?? {};
-    const base = {
-      kind: def.kind,
-      apiVersion: 'authorization.k8s.io/v1',
-      metadata: { creationTimestamp: null, ...(namespace ? { namespace } : {}) },
-      spec,
-    };
-    let subject = user;
-    if (def.plural === 'subjectaccessreviews' || def.plural === 'localsubjectaccessreviews') {
-      if (
-        !this.rbac.allows(user, {
-          verb: 'create',
-          group: def.group,
-          resource: def.plural,
-          ...(namespace ? { namespace } : {}),
-        })
-      ) {
-        return this.forbidden(res, user, {
-          verb: 'create',
-          group: def.group,
-          resource: def.plural,
-          ...(namespace ? { namespace } : {}),
-        });
-      }
-      subject = {
-        name: String(spec.user ?? ''),
-        groups: Array.isArray(spec.groups) ? (spec.groups as string[]) : [],
-      };
-    }
-    if (def.plural === 'selfsubjectrulesreviews') {
-      const ns = typeof spec.namespace === 'string' ? spec.namespace : '';
-      if (!ns)
-        return this.sendStatus(
-          res,
-          failure(
-            422,
-            'Invalid',
-            'SelfSubjectRulesReview.authorization.k8s.io "" is invalid: spec.namespace: Required value: no namespace on request',
-            { group: 'authorization.k8s.io', kind: 'SelfSubjectRulesReview' },
-          ),
-        );
-      const rules = this.rbac.rulesInNamespace(user, ns);
-      return this.sendJson(res, 201, {
-        ...base,
-        status: {
-          resourceRules: rules.map((r) => ({
-            verbs: r.verbs,
-            apiGroups: r.apiGroups ?? ['*'],
-            resources: r.resources,
-            ...(r.resourceNames ? { resourceNames: r.resourceNames } : {}),
-          })),
-          nonResourceRules: [
-            {
-              verbs: ['get'],
-              nonResourceURLs: [
-                '/api',
-                '/api/*',
-                '/apis',
-                '/apis/*',
-                '/healthz',
-                '/livez',
-                '/openapi',
-                '/openapi/*',
-                '/readyz',
-                '/version',
-                '/version/',
-              ],
-            },
-          ],
-          incomplete: false,
-        },
-      });
-    }
-    const ra = spec.resourceAttributes as Record<string, unknown> | undefined;
-    const nra = spec.nonResourceAttributes as Record<string, unknown> | undefined;
-    let allowed = false;
-    if (ra) {
-      const resource = String(ra.resource ?? '');
-      const sub = ra.subresource ? `/${String(ra.subresource)}` : '';
-      const ns =
-        def.plural === 'localsubjectaccessreviews'
-          ? namespace
-          : ra.namespace
-            ? String(ra.namespace)
-            : undefined;
-      allowed = this.rbac.allows(subject, {
-        verb: String(ra.verb ?? ''),
-        group: String(ra.group ?? ''),
-        resource: `${resource}${sub}`,
-        ...(ns ? { namespace: ns } : {}),
-        ...(ra.name ? { name: String(ra.name) } : {}),
-      });
-    } else if (nra) {
-      const isMaster = subject.groups.includes('system:masters');
-      allowed =
-        isMaster || (String(nra.verb ?? 'get') === 'get' && this.isDiscoveryPath(String(nra.path ?? '')));
-    } else {
-      return this.sendStatus(
-        res,
-        failure(
-          422,
-          'Invalid',
-          `${def.kind}.authorization.k8s.io "" is invalid: spec.resourceAttributes: Invalid value: "null": exactly one of nonResourceAttributes or resourceAttributes must be specified`,
-          {
-            group: 'authorization.k8s.io',
-            kind: def.kind,
-          },
-        ),
-      );
-    }
-    const status = allowed
-      ? { allowed: true, reason: `RBAC: allowed by k8s-sim scenario rules for User "${subject.name}"` }
-      : { allowed: false };
-    return this.sendJson(res, 201, { ...base, status });
-  }
-
   // ------------------------------------------------------------------ port-forward (WebSocket upgrade)
 
   private async handleUpgrade(req: IncomingMessage, socket: Socket, head: Buffer): Promise<void> {
@@ -1099,9 +946,7 @@ export class K8sSim {
       name: pod,
     };
     if (!this.rbac.allows(user, attrs)) {
-      return rejectUpgrade(
-        failure(403, 'Forbidden', forbiddenMessage(user, attrs), { name: pod, kind: 'pods' }),
-      );
+      return rejectUpgrade(forbiddenStatus(user, attrs));
     }
     const podDef = this.byGvPlural.get('v1|pods')!;
     const podObj = this.store.get(podDef, `${namespace}/${pod}`);
@@ -1124,97 +969,6 @@ export class K8sSim {
     this.portForwarder.upgrade(req, socket, head, { namespace, pod, ports }, rejectUpgrade);
     record.status ??= 101;
   }
-
-  private versionInfo(): Record<string, string> {
-    const [major, minor] = this.version.split('.');
-    return {
-      major: major!,
-      minor: minor!,
-      emulationMajor: major!,
-      emulationMinor: minor!,
-      minCompatibilityMajor: major!,
-      minCompatibilityMinor: String(Math.max(0, Number(minor) - 1)),
-      gitVersion: `v${this.version}`,
-      gitCommit: '0000000000000000000000000000000000000000',
-      gitTreeState: 'clean',
-      buildDate: '2026-01-01T00:00:00Z',
-      goVersion: 'go1.24.9',
-      compiler: 'gc',
-      platform: 'linux/amd64',
-    };
-  }
-
-  private groupList(): Record<string, unknown> {
-    const names = [...this.servedGroups.keys()].sort((a, b) => {
-      const ia = BUILTIN_GROUP_ORDER.indexOf(a);
-      const ib = BUILTIN_GROUP_ORDER.indexOf(b);
-      if (ia >= 0 || ib >= 0) return (ia < 0 ? 99 : ia) - (ib < 0 ? 99 : ib);
-      return a.localeCompare(b);
-    });
-    return {
-      kind: 'APIGroupList',
-      apiVersion: 'v1',
-      groups: names.map((g) => {
-        const { kind: _k, apiVersion: _a, ...rest } = this.apiGroup(g, this.servedGroups.get(g)!);
-        return rest;
-      }),
-    };
-  }
-
-  private apiGroup(
-    group: string,
-    versionsIn: string[],
-  ): Record<string, unknown> & { kind: string; apiVersion: string } {
-    // Preferred = newest: v2 > v1 > v1alpha2 > v1alpha1.
-    const versions = [...versionsIn].sort((a, b) => versionRank(b) - versionRank(a));
-    const gv = (v: string) => ({ groupVersion: `${group}/${v}`, version: v });
-    return {
-      kind: 'APIGroup',
-      apiVersion: 'v1',
-      name: group,
-      versions: versions.map(gv),
-      preferredVersion: gv(versions[0]!),
-    };
-  }
-
-  private resourceList(group: string, version: string): Record<string, unknown> {
-    const gvs = groupVersionOf({ group, version });
-    const resources: Record<string, unknown>[] = [];
-    for (const d of this.defs) {
-      if (d.group !== group || d.version !== version) continue;
-      resources.push({
-        name: d.plural,
-        singularName: d.singular,
-        namespaced: d.namespaced,
-        kind: d.kind,
-        verbs: verbsOf(d),
-        ...(d.shortNames ? { shortNames: d.shortNames } : {}),
-        ...(d.categories ? { categories: d.categories } : {}),
-      });
-      for (const s of CORE_SUBRESOURCES) {
-        if (s.group === group && s.version === version && s.name.startsWith(`${d.plural}/`)) {
-          resources.push({
-            name: s.name,
-            singularName: '',
-            namespaced: s.namespaced,
-            kind: s.kind,
-            verbs: s.verbs,
-          });
-        }
-      }
-    }
-    return group === ''
-      ? { kind: 'APIResourceList', groupVersion: gvs, resources }
-      : { kind: 'APIResourceList', apiVersion: 'v1', groupVersion: gvs, resources };
-  }
-}
-
-function versionRank(v: string): number {
-  const m = /^v(\d+)(?:(alpha|beta)(\d+))?$/.exec(v);
-  if (!m) return 0;
-  const major = Number(m[1]) * 1000;
-  if (!m[2]) return major + 999;
-  return major + (m[2] === 'beta' ? 500 : 0) + Number(m[3]);
 }
 
 function isProtobuf(req: IncomingMessage): boolean {
