@@ -47,9 +47,14 @@ async function child(size: string, file: string): Promise<void> {
   const { parseSnapshotTexts } = await import('../shared/snapshot/parse');
   const { createEngine } = await import('../shared/engine/index');
   const text = readFileSync(file, 'utf8');
-  let t0 = performance.now();
-  JSON.parse(text);
-  const parseMs = ms(t0);
+  // best of 3: on a busy machine a single JSON.parse can be several times slower than the file needs
+  let parseMs = Infinity;
+  for (let i = 0; i < 3; i++) {
+    const t = performance.now();
+    JSON.parse(text);
+    parseMs = Math.min(parseMs, ms(t));
+  }
+  let t0: number;
   t0 = performance.now();
   const snapshot = parseSnapshotTexts([{ name: file, text }], { type: 'files', paths: [file] });
   const loadMs = ms(t0);

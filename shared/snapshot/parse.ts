@@ -118,7 +118,8 @@ interface SnapshotInfoItem {
 
 interface Loader {
   snapshot: Snapshot;
-  seen: Map<string, { origin: () => Origin; value: Obj; index: number }>;
+  /** where each object was first read (positions are computed only when a duplicate needs them) */
+  seen: Map<string, { file: string; doc: SourceDocument; path: PathSegment[]; value: Obj; index: number }>;
   secrets: Map<string, number>;
   info?: SnapshotInfoItem;
   cni?: CniFacts;
@@ -378,10 +379,8 @@ function loadKnown(
   const issues = validateObject(kind, item);
   const defaulted = normalize(kind, item);
   const ref = refOf(kind, item);
-  let origin: Origin | undefined;
-  const getOrigin = (): Origin => (origin ??= originOf(file, doc, path));
   if (defaulted) {
-    const o = getOrigin();
+    const o = originOf(file, doc, path);
     snap.loadFindings.push({
       severity: 'warning',
       code: 'namespace-defaulted',
@@ -411,8 +410,8 @@ function loadKnown(
   const key = `${kind}/${ref.namespace ?? ''}/${ref.name}`;
   const prev = loader.seen.get(key);
   if (prev) {
-    const o = getOrigin();
-    const first = prev.origin();
+    const o = originOf(file, doc, path);
+    const first = originOf(prev.file, prev.doc, prev.path);
     const identical = JSON.stringify(prev.value) === JSON.stringify(item);
     snap.loadFindings.push({
       severity: identical ? 'info' : 'warning',
@@ -426,11 +425,11 @@ function loadKnown(
         : `${describe(ref)} appears twice with different content: ${where(o)} replaces ${where(first)} (the later one wins, as with kubectl apply)`,
     });
     list[prev.index] = item;
-    loader.seen.set(key, { origin: () => o, value: item, index: prev.index });
+    loader.seen.set(key, { file, doc, path, value: item, index: prev.index });
     return;
   }
   list.push(item);
-  loader.seen.set(key, { origin: getOrigin, value: item, index: list.length - 1 });
+  loader.seen.set(key, { file, doc, path, value: item, index: list.length - 1 });
 }
 
 function finish(loader: Loader): Snapshot {
