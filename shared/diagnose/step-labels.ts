@@ -49,7 +49,13 @@ export function labelsStep(c: DiagnoseContext): DiagnoseStep {
   const { trace } = c;
   for (const e of [trace.source, trace.destination]) {
     const role = e === trace.source ? 'Source' : 'Destination';
-    if (e.kind === 'pod')
+    if (e.kind === 'pod' && e.hostNetwork)
+      evidence.push({
+        label: `${role} ${endpointName(e)}`,
+        value: `uses the host network (node ${e.node ?? '?'}): pod and namespace selectors never select it; its traffic is node traffic (labels ${formatLabels(e.labels)})`,
+        state: 'warn',
+      });
+    else if (e.kind === 'pod')
       evidence.push({
         label: `${role} ${endpointName(e)} labels`,
         value: formatLabels(e.labels),
