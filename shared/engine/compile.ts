@@ -6,12 +6,10 @@ import type {
   AdminNetworkPolicy,
   AdminNetworkPolicyPeer,
   AdminNetworkPolicyPort,
-  AdminNetworkPolicyRule,
   AdminNetworkPolicySubject,
   BaselineAdminNetworkPolicy,
   ClusterNetworkPolicy,
   ClusterNetworkPolicyProtocol,
-  ClusterNetworkPolicyRule,
   LabelSelector,
   NetworkPolicy,
   NetworkPolicyPeer,
@@ -19,6 +17,15 @@ import type {
   Protocol,
 } from '../k8s/types';
 import { parseCidr } from '../snapshot/ip';
+import {
+  cleanAdminRules,
+  cleanNetworkPolicy,
+  cleanSubject,
+  isObj,
+  num,
+  str,
+  type CleanAdminRule,
+} from './sanitize';
 import type { Snapshot } from '../snapshot/types';
 import type { DirectionIR, NamespaceMatch, PeerIR, PolicyIR, PortIR, RuleIR, SubjectIR } from './model';
 import type { Direction, RuleAction } from './types';
@@ -153,9 +160,11 @@ function npPeer(peer: NetworkPolicyPeer, ns: string, table: PeerTable): PeerIR {
   });
 }
 
-export function compileNetworkPolicy(np: NetworkPolicy, id: number, table: PeerTable): PolicyIR {
+export function compileNetworkPolicy(raw: NetworkPolicy, id: number, table: PeerTable): PolicyIR {
+  // the loader keeps invalid objects; whatever cannot be read compiles fail-closed
+  const np = cleanNetworkPolicy(raw);
   const ns = np.metadata.namespace ?? 'default';
-  const spec = np.spec ?? ({ podSelector: {} } as NetworkPolicy['spec']);
+  const spec = np.spec;
   const warnings: string[] = [];
   // policyTypes defaulting: Ingress always; Egress only when spec.egress is present and non-empty.
   const types = spec.policyTypes && spec.policyTypes.length > 0 ? spec.policyTypes : defaultPolicyTypes(spec);
@@ -197,7 +206,7 @@ export function compileNetworkPolicy(np: NetworkPolicy, id: number, table: PeerT
     ingress: build('ingress'),
     egress: build('egress'),
     ignoredRules,
-    source: np,
+    source: raw,
     warnings,
   };
 }
@@ -294,7 +303,7 @@ function cnpPorts(protocols: ClusterNetworkPolicyProtocol[] | undefined): (PortI
 }
 
 function adminRule(
-  r: AdminNetworkPolicyRule | ClusterNetworkPolicyRule,
+  r: CleanAdminRule,
   index: number,
   dir: Direction,
   table: PeerTable,
@@ -343,27 +352,44 @@ function adminRule(
   return { index, name: r.name, action, peers, ports: cleanPorts, peerOrigin };
 }
 
-export function compileAdminNetworkPolicy(anp: AdminNetworkPolicy, id: number, table: PeerTable): PolicyIR {
-  const spec = anp.spec ?? ({} as AdminNetworkPolicy['spec']);
-  const warnings: string[] = [];
+function adminSpec(raw: { metadata?: unknown; spec?: unknown }): {
+  name: string;
+  spec: Record<string, unknown>;
+} {
+  const md = isObj(raw.metadata) ? raw.metadata : {};
+  return { name: str(md.name) ?? '<unnamed>', spec: isObj(raw.spec) ? raw.spec : {} };
+}
+
+function adminDirections(
+  spec: Record<string, unknown>,
+  table: PeerTable,
+  warnings: string[],
+  ports: (r: CleanAdminRule) => (PortIR | undefined)[] | null,
+  map: (rule: RuleIR, d: Direction, i: number) => RuleIR = (rule) => rule,
+): { ingress?: DirectionIR; egress?: DirectionIR } {
   const dir = (d: Direction): DirectionIR | undefined => {
-    const rules = d === 'ingress' ? spec.ingress : spec.egress;
+    const rules = cleanAdminRules(d === 'ingress' ? spec.ingress : spec.egress);
     if (!rules || rules.length === 0) return undefined;
     return {
       isolates: false,
-      rules: rules.map((r, i) => adminRule(r, i, d, table, anpPorts(r.ports), warnings)),
+      rules: rules.map((r, i) => map(adminRule(r, i, d, table, ports(r), warnings), d, i)),
     };
   };
+  return { ingress: dir('ingress'), egress: dir('egress') };
+}
+
+export function compileAdminNetworkPolicy(anp: AdminNetworkPolicy, id: number, table: PeerTable): PolicyIR {
+  const { name, spec } = adminSpec(anp);
+  const warnings: string[] = [];
   return {
     id,
-    ref: { kind: 'AdminNetworkPolicy', name: anp.metadata.name },
+    ref: { kind: 'AdminNetworkPolicy', name },
     family: 'AdminNetworkPolicy',
     tier: 'admin',
     mode: 'first-match',
-    priority: spec.priority ?? 0,
-    subject: anpSubject(spec.subject),
-    ingress: dir('ingress'),
-    egress: dir('egress'),
+    priority: num(spec.priority) ?? 0,
+    subject: anpSubject(cleanSubject(spec.subject)),
+    ...adminDirections(spec, table, warnings, (r) => anpPorts(r.ports)),
     ignoredRules: {},
     source: anp,
     warnings,
@@ -375,40 +401,22 @@ export function compileBaselineAdminNetworkPolicy(
   id: number,
   table: PeerTable,
 ): PolicyIR {
-  const spec = banp.spec ?? ({} as BaselineAdminNetworkPolicy['spec']);
+  const { name, spec } = adminSpec(banp);
   const warnings: string[] = [];
-  if (banp.metadata.name !== 'default')
-    warnings.push('a BaselineAdminNetworkPolicy must be named "default" (singleton)');
-  const dir = (d: Direction): DirectionIR | undefined => {
-    const rules = d === 'ingress' ? spec.ingress : spec.egress;
-    if (!rules || rules.length === 0) return undefined;
-    return {
-      isolates: false,
-      rules: rules.map((r, i) => {
-        const rule = adminRule(r, i, d, table, anpPorts(r.ports), warnings);
-        if (rule.action === 'Pass') {
-          warnings.push(`spec.${d}[${i}]: Pass is not a BANP action; the rule fails closed`);
-          return {
-            ...rule,
-            action: 'Deny' as RuleAction,
-            peers: null,
-            ports: null,
-            failClosed: 'Pass is not a BANP action',
-          };
-        }
-        return rule;
-      }),
-    };
+  if (name !== 'default') warnings.push('a BaselineAdminNetworkPolicy must be named "default" (singleton)');
+  const noPass = (rule: RuleIR, d: Direction, i: number): RuleIR => {
+    if (rule.action !== 'Pass') return rule;
+    warnings.push(`spec.${d}[${i}]: Pass is not a BANP action; the rule fails closed`);
+    return { ...rule, action: 'Deny', peers: null, ports: null, failClosed: 'Pass is not a BANP action' };
   };
   return {
     id,
-    ref: { kind: 'BaselineAdminNetworkPolicy', name: banp.metadata.name },
+    ref: { kind: 'BaselineAdminNetworkPolicy', name },
     family: 'BaselineAdminNetworkPolicy',
     tier: 'baseline',
     mode: 'first-match',
-    subject: anpSubject(spec.subject),
-    ingress: dir('ingress'),
-    egress: dir('egress'),
+    subject: anpSubject(cleanSubject(spec.subject)),
+    ...adminDirections(spec, table, warnings, (r) => anpPorts(r.ports), noPass),
     ignoredRules: {},
     source: banp,
     warnings,
@@ -420,26 +428,17 @@ export function compileClusterNetworkPolicy(
   id: number,
   table: PeerTable,
 ): PolicyIR {
-  const spec = cnp.spec ?? ({} as ClusterNetworkPolicy['spec']);
+  const { name, spec } = adminSpec(cnp);
   const warnings: string[] = [];
-  const dir = (d: Direction): DirectionIR | undefined => {
-    const rules = d === 'ingress' ? spec.ingress : spec.egress;
-    if (!rules || rules.length === 0) return undefined;
-    return {
-      isolates: false,
-      rules: rules.map((r, i) => adminRule(r, i, d, table, cnpPorts(r.protocols), warnings)),
-    };
-  };
   return {
     id,
-    ref: { kind: 'ClusterNetworkPolicy', name: cnp.metadata.name },
+    ref: { kind: 'ClusterNetworkPolicy', name },
     family: 'ClusterNetworkPolicy',
     tier: spec.tier === 'Baseline' ? 'baseline' : 'admin',
     mode: 'first-match',
-    priority: spec.priority ?? 0,
-    subject: anpSubject(spec.subject),
-    ingress: dir('ingress'),
-    egress: dir('egress'),
+    priority: num(spec.priority) ?? 0,
+    subject: anpSubject(cleanSubject(spec.subject)),
+    ...adminDirections(spec, table, warnings, (r) => cnpPorts(r.protocols)),
     ignoredRules: {},
     source: cnp,
     warnings,

@@ -2,12 +2,13 @@
  * Near misses: the things a human would point out when a flow is denied (or allowed by accident),
  * each with a concrete fix.
  */
-import type { LabelSelector, NetworkPolicy } from '../k8s/types';
+import type { LabelSelector } from '../k8s/types';
 import type { ClusterIndex, Endpoint } from './cluster';
 import { NS_NAME_LABEL } from './cluster';
 import { compileNetworkPolicy, PeerTable, policyKey, type CompiledPolicies } from './compile';
 import { evaluatePolicy, evaluateRule, policyLabel } from './evaluate';
 import { policyPatch } from './fixes';
+import { cleanNetworkPolicy } from './sanitize';
 import { checkSelector, subjectSelects, type Flow, type MatchOptions } from './match';
 import type { PeerIR, PolicyIR, RuleIR } from './model';
 import { formatSelector, matchesSelector } from './selector';
@@ -382,7 +383,7 @@ export function directionNearMisses(
         if (!p[dir] || !p.subject.pods || Object.keys(p.subject.pods).length === 0) continue;
         if (!matchesSelector(p.subject.pods, subject.labels)) continue;
         if (countSubjectPods(ctx, p) > 0) continue;
-        const moved = { ...(p.source as NetworkPolicy) };
+        const moved = cleanNetworkPolicy(p.source);
         const clone = compileNetworkPolicy(
           { ...moved, metadata: { ...moved.metadata, namespace: subject.namespace } },
           -1,
@@ -417,7 +418,7 @@ export function directionNearMisses(
     // 4. rules switched off by policyTypes that would have allowed the flow
     for (const p of ctx.compiled.npByNamespace.get(subject.namespace!) ?? []) {
       if (p[dir] || !p.ignoredRules[dir] || !subjectSelects(p.subject, subject)) continue;
-      const np = p.source as NetworkPolicy;
+      const np = cleanNetworkPolicy(p.source);
       const types = [...(np.spec.policyTypes ?? []), dirTitle(dir)] as ('Ingress' | 'Egress')[];
       const clone = compileNetworkPolicy(
         { ...np, spec: { ...np.spec, policyTypes: types } },
