@@ -125,8 +125,15 @@ function decodeContinue(s: string): ContinueToken | undefined {
 }
 
 export class K8sSim {
-  url = '';
-  port = 0;
+  private urlValue = '';
+  private portValue = 0;
+  /** `https://127.0.0.1:PORT` */
+  get url(): string {
+    return this.urlValue;
+  }
+  get port(): number {
+    return this.portValue;
+  }
   readonly caPem: string;
   /** All requests served, in order (for assertions on pagination, parallelism, ...). */
   readonly requests: RequestRecord[] = [];
@@ -457,8 +464,8 @@ export class K8sSim {
     await once(this.server, 'listening');
     const addr = this.server.address();
     if (!addr || typeof addr === 'string') throw new Error('k8s-sim: no address');
-    this.port = addr.port;
-    this.url = `https://127.0.0.1:${addr.port}`;
+    this.portValue = addr.port;
+    this.urlValue = `https://127.0.0.1:${addr.port}`;
   }
 
   async close(): Promise<void> {
