@@ -33,6 +33,7 @@ interface ChildResult {
   loadMs: number;
   engineMs: number;
   matrixMs: number;
+  matrixWarmMs: number;
   classes: number;
   traceMedianMs: number;
   traceP95Ms: number;
@@ -64,6 +65,10 @@ async function child(size: string, file: string): Promise<void> {
   t0 = performance.now();
   const m = engine.matrix({ port: 8080, protocol: 'TCP' });
   const matrixMs = ms(t0);
+  // a second run with the code warmed up: compared with the (warm, best of 3) JSON.parse
+  t0 = performance.now();
+  engine.matrix({ port: 8080, protocol: 'TCP' });
+  const matrixWarmMs = ms(t0);
   // single traces between deterministic pod pairs, after load (the engine's indexes are built)
   const pods = m.pods;
   const times: number[] = [];
@@ -90,6 +95,7 @@ async function child(size: string, file: string): Promise<void> {
     loadMs,
     engineMs,
     matrixMs,
+    matrixWarmMs,
     classes: m.classCount,
     traceMedianMs: times[Math.floor(times.length / 2)],
     traceP95Ms: times[Math.floor(times.length * 0.95)],
@@ -157,10 +163,11 @@ async function main(): Promise<void> {
     [
       'cluster',
       'file MiB',
-      'JSON.parse ms',
+      'JSON.parse ms (best of 3)',
       'load ms',
       'engine ms',
-      'matrix ms',
+      'matrix ms (1st)',
+      'matrix ms (2nd)',
       'matrix/parse',
       'classes',
       'trace median ms',
@@ -182,7 +189,8 @@ async function main(): Promise<void> {
       f(r.loadMs),
       f(r.engineMs),
       f(r.matrixMs),
-      `${f(r.matrixMs / r.parseMs, 2)}x`,
+      f(r.matrixWarmMs),
+      `${f(r.matrixMs / r.parseMs, 2)}x / ${f(r.matrixWarmMs / r.parseMs, 2)}x`,
       String(r.classes),
       f(r.traceMedianMs, 2),
       f(r.traceP95Ms, 2),
@@ -191,6 +199,7 @@ async function main(): Promise<void> {
   }
   process.stdout.write(
     `Engine: load, matrix (8080/TCP, every pod pair) and single trace (median of ${TRACES}) — Node ${process.versions.node}\n${table(rows)}\n` +
+      'matrix/parse: 1st (cold) and 2nd (warm) matrix over JSON.parse. Peak RSS includes the file text and 4 parses of it.\n' +
       'Targets: 10k/2k matrix ≤ 3x JSON.parse and < 1 GiB peak; single trace < 5 ms after load.\n',
   );
 }
