@@ -24,7 +24,7 @@ export const questionSchema = z.object({
   protocol: protocol.optional(),
 });
 
-export const flowFilterSchema = z.object({
+const flowFilterFields = {
   verdict: z.array(z.string().max(32)).optional(),
   namespace: z.array(z.string().max(253)).optional(),
   pod: z.array(z.string().max(317)).optional(),
@@ -42,11 +42,16 @@ export const flowFilterSchema = z.object({
   protocol: z.array(z.string().max(16)).optional(),
   dropReasonDesc: z.array(z.string().max(64)).optional(),
   type: z.array(z.string().max(32)).optional(),
+};
+const negatableFlowFilter = z.object(flowFilterFields);
+export const flowFilterSchema = negatableFlowFilter.extend({
   since: z.string().max(64).optional(),
   until: z.string().max(64).optional(),
   last: z.number().int().min(0).optional(),
   first: z.number().int().min(0).optional(),
   follow: z.boolean().optional(),
+  /** filters negated with `--not` (they go to the deny list) */
+  not: negatableFlowFilter.optional(),
 });
 
 const textFile = z.object({ name: z.string().max(1000), text: z.string().max(512 * 1024 * 1024) });
