@@ -3,7 +3,11 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startK8sSim, DEMO_SCENARIO_PATH, type K8sSim } from '../../test/k8s-sim/index';
+import { readFileSync } from 'node:fs';
+import { parseFlowLines } from '../../shared/flows/jsonl';
+import { startHubbleSim, type HubbleSim } from '../../test/hubble-sim/index';
 import { startHostProcess, type StartedHost } from '../host-process';
+import { ROOT } from './support/app';
 import { shot } from './support/app';
 
 /**
@@ -14,11 +18,16 @@ import { shot } from './support/app';
 test.describe('live context through the API simulator', () => {
   let sim: K8sSim | undefined;
   let host: StartedHost | undefined;
+  let hubble: HubbleSim | undefined;
   let kubeconfig = '';
 
   test.beforeAll(async () => {
     test.setTimeout(240_000);
     sim = await startK8sSim({ scenario: DEMO_SCENARIO_PATH, latencyMs: 60 });
+    // Hubble Relay behind the simulator's port-forward, replaying the demo's recorded flows and then some
+    const flows = parseFlowLines(readFileSync(join(ROOT, 'assets', 'demo', 'flows.jsonpb'), 'utf8')).flows;
+    hubble = await startHubbleSim({ flows, followRate: 8 });
+    sim.setPortForwardTarget('kube-system', 'hubble-relay-6b9c7d8f5-zx7vq', 4245, hubble.port);
     kubeconfig = join(mkdtempSync(join(tmpdir(), 'npd-ui-live-')), 'config');
     sim.writeKubeconfig(kubeconfig, { users: ['admin', 'restricted'], currentContext: 'sim-admin' });
     host = await startHostProcess(['--web'], { env: { KUBECONFIG: kubeconfig } });
@@ -26,6 +35,7 @@ test.describe('live context through the API simulator', () => {
 
   test.afterAll(async () => {
     await host?.stop();
+    await hubble?.close();
     await sim?.close();
   });
 
@@ -61,6 +71,32 @@ test.describe('live context through the API simulator', () => {
       'no permission',
     );
     await shot(page, 'overview-live-partial');
+    await context.close();
+  });
+
+  test('flows stream live from Hubble Relay through the port-forward; pause holds and counts new flows', async ({
+    browser,
+  }) => {
+    test.slow();
+    const context = await browser.newContext({
+      storageState: undefined,
+      viewport: { width: 1440, height: 900 },
+    });
+    const page = await context.newPage();
+    await page.goto(host!.url);
+    await page.getByRole('combobox', { name: /Search contexts/ }).fill('sim-admin');
+    await page.keyboard.press('Enter');
+    await expect(page.getByTestId('active-source')).toContainText('sim-admin', { timeout: 60_000 });
+    await page.evaluate("location.hash = '#/flows'");
+    await page.getByRole('button', { name: 'Live from Hubble' }).click();
+    await expect(page.getByTestId('stream-state')).toContainText('Live', { timeout: 60_000 });
+    const rows = page.getByTestId('flow-table').locator('[role=row][data-verdict]');
+    await expect(rows.first()).toBeVisible();
+    await page.getByTestId('flows-pause').click();
+    await expect(page.getByTestId('flows-pause')).toContainText(/Resume \(\d+ new\)/, { timeout: 30_000 });
+    await shot(page, 'flows-live-paused');
+    await page.getByTestId('flows-pause').click();
+    await expect(page.getByTestId('flows-pause')).toContainText('Pause');
     await context.close();
   });
 });

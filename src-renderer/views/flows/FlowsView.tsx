@@ -110,12 +110,6 @@ export function FlowsView() {
           <h1>Flows</h1>
           <div className="sub">
             What the datapath did — {source ? <strong>{source.label}</strong> : 'no flows yet'}
-            {stream && source?.kind === 'stream' && (
-              <span className={`pill stream-${stream.state}`} data-testid="stream-state" role="status">
-                {stateWords[stream.state] ?? stream.state}
-                {stream.message ? `: ${stream.message}` : ''}
-              </span>
-            )}
           </div>
         </div>
         {isDemo && (
@@ -162,6 +156,34 @@ export function FlowsView() {
         />
       </div>
 
+      {stream && source?.kind === 'stream' && (
+        <div className="stream-bar row" role="status" data-testid="stream-bar">
+          <span className={`pill stream-${stream.state}`} data-testid="stream-state">
+            {stream.state === 'live' && <span className="live-dot" aria-hidden="true" />}
+            {stateWords[stream.state] ?? stream.state}
+          </span>
+          {stream.message && (
+            <span className="ell muted grow" title={stream.message}>
+              {stream.message}
+            </span>
+          )}
+          {(stream.state === 'failed' || stream.state === 'closed') && (
+            <button
+              type="button"
+              className="btn small"
+              onClick={() =>
+                void useFlows.getState().startStream({
+                  snapshotId: summary?.snapshotId,
+                  context: summary?.source.type === 'context' ? summary.source.context : undefined,
+                  label: source.label,
+                })
+              }
+            >
+              Retry
+            </button>
+          )}
+        </div>
+      )}
       {stream?.gap && (
         <p className="banner warn" role="status">
           Gap: Relay no longer had the flows between {stream.gap.from} and {stream.gap.to}.

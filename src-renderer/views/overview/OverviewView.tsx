@@ -174,10 +174,12 @@ function SaveSnapshotButton({ summary }: { summary: SnapshotSummary }) {
   );
 }
 
+const NO_GAPS: never[] = [];
+
 function NamespacesPanel() {
   const snapshot = useSession((s) => s.snapshot);
   const filter = useSession((s) => s.namespaces);
-  const gaps = useSession((s) => s.summary?.partial?.gaps ?? []);
+  const gaps = useSession((s) => s.summary?.partial?.gaps) ?? NO_GAPS;
   const forbidden = (ns: string) =>
     gaps.some((g) => g.resource === 'networkpolicies' && (!g.namespace || g.namespace === ns));
   if (!snapshot) {
