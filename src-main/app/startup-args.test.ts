@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { initialViewFor, parseStartupArgs } from './startup-args';
+import { initialViewFor, parseStartupArgs, resolveArgPaths, userCwd } from './startup-args';
 import { hasAnyKubeconfig, kubeconfigCandidates } from './kubeconfig-presence';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -77,5 +77,18 @@ describe('hasAnyKubeconfig', () => {
     expect(hasAnyKubeconfig(undefined, { KUBECONFIG: `/nope${delimiter}${file}` }, home)).toBe(true);
     expect(kubeconfigCandidates({}, home)).toEqual([join(home, '.kube', 'config')]);
     expect(hasAnyKubeconfig('/does/not/exist', { KUBECONFIG: file }, home)).toBe(false);
+  });
+});
+
+describe('resolveArgPaths', () => {
+  it('resolves relative snapshot and kubeconfig paths against the directory the user started from', () => {
+    const a = resolveArgPaths(
+      parseStartupArgs(['--snapshot', 'a.yaml', '/abs/b.yaml', '--kubeconfig', 'kc']),
+      '/home/me/work',
+    );
+    expect(a.snapshot).toEqual(['/home/me/work/a.yaml', '/abs/b.yaml']);
+    expect(a.kubeconfig).toBe('/home/me/work/kc');
+    expect(userCwd({ INIT_CWD: '/home/me/work' })).toBe('/home/me/work');
+    expect(userCwd({ INIT_CWD: 'relative' })).toBe(process.cwd());
   });
 });

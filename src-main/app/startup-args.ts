@@ -1,3 +1,5 @@
+import { isAbsolute, resolve } from 'node:path';
+
 /**
  * Command-line arguments of the app (Electron or browser mode), parsed in plain Node so they are
  * testable without Electron. Unknown flags (Chromium/Electron switches such as --no-sandbox) are
@@ -129,4 +131,21 @@ export function initialViewFor(args: StartupArgs, hasKubeconfig: boolean): Initi
   if (args.context) return { kind: 'context', context: args.context };
   if (args.demo || !hasKubeconfig) return { kind: 'demo' };
   return { kind: 'none' };
+}
+
+/**
+ * Makes --snapshot and --kubeconfig paths absolute. `npm start` runs in the package folder, so
+ * relative paths are taken from where the user typed the command ($INIT_CWD) when npm says so.
+ */
+export function resolveArgPaths(args: StartupArgs, baseDir: string): StartupArgs {
+  const abs = (p: string) => (isAbsolute(p) ? p : resolve(baseDir, p));
+  return {
+    ...args,
+    snapshot: args.snapshot.map(abs),
+    ...(args.kubeconfig ? { kubeconfig: abs(args.kubeconfig) } : {}),
+  };
+}
+
+export function userCwd(env: NodeJS.ProcessEnv = process.env): string {
+  return env.INIT_CWD && isAbsolute(env.INIT_CWD) ? env.INIT_CWD : process.cwd();
 }

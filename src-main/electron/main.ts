@@ -4,7 +4,14 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { hasAnyKubeconfig } from '../app/kubeconfig-presence';
 import { StateStore } from '../app/state-store';
-import { initialViewFor, parseStartupArgs, type InitialView, type WizardPrefill } from '../app/startup-args';
+import {
+  initialViewFor,
+  parseStartupArgs,
+  resolveArgPaths,
+  userCwd,
+  type InitialView,
+  type WizardPrefill,
+} from '../app/startup-args';
 import { ApiSession, createContextsHub, defaultDeps, isAllowedExternalUrl } from '../services';
 import { handleAppProtocol, registerAppScheme } from './app-protocol';
 import { registerApiHandlers } from './ipc-main';
@@ -17,10 +24,10 @@ import { WindowManager } from './windows';
 const here = dirname(fileURLToPath(import.meta.url));
 const log = (line: string) => process.stderr.write(`netpol-doctor: ${line}\n`);
 
-const args = parseStartupArgs(process.argv.slice(1));
+const args = resolveArgPaths(parseStartupArgs(process.argv.slice(1)), userCwd());
 for (const p of args.problems) log(p);
 
-if (!app.requestSingleInstanceLock()) {
+if (!app.requestSingleInstanceLock({ cwd: userCwd() })) {
   // The first instance opens our --context/--snapshot in a new window (second-instance below).
   app.quit();
 } else {
@@ -35,8 +42,11 @@ if (!app.requestSingleInstanceLock()) {
 
   const openView = (view: InitialView, wizard: WizardPrefill = {}) => windows.open(view, wizard);
 
-  app.on('second-instance', (_event, argv) => {
-    const second = parseStartupArgs(argv.slice(1));
+  app.on('second-instance', (_event, argv, workingDirectory, additionalData) => {
+    // the second launch sends the directory its user started from (npm start runs in the package folder)
+    const sent = (additionalData as { cwd?: unknown } | undefined)?.cwd;
+    const base = typeof sent === 'string' && sent ? sent : workingDirectory;
+    const second = resolveArgPaths(parseStartupArgs(argv.slice(1)), base);
     for (const p of second.problems) log(p);
     const view = initialViewFor(second, hasAnyKubeconfig(second.kubeconfig ?? args.kubeconfig));
     if (view.kind === 'none' && windows.count() > 0) windows.focusAny();

@@ -1,6 +1,6 @@
 // Browser-mode host: `npm run web` (or `npm start` without an Electron binary).
 import { join } from 'node:path';
-import { parseStartupArgs, initialViewFor } from '../app/startup-args';
+import { initialViewFor, parseStartupArgs, resolveArgPaths, userCwd } from '../app/startup-args';
 import { hasAnyKubeconfig } from '../app/kubeconfig-presence';
 import { packageRoot } from '../paths';
 import { ApiSession, createContextsHub, defaultDeps } from '../services';
@@ -15,7 +15,7 @@ function warn(line: string): void {
 }
 
 async function main(): Promise<void> {
-  const args = parseStartupArgs(process.argv.slice(2));
+  const args = resolveArgPaths(parseStartupArgs(process.argv.slice(2)), userCwd());
   for (const p of args.problems) warn(p);
   const deps = defaultDeps();
   const contexts = createContextsHub(deps, args.kubeconfig);
