@@ -26,6 +26,8 @@ export async function shot(
   opts: { full?: boolean; top?: boolean } = {},
 ): Promise<void> {
   mkdirSync(SCREENSHOTS, { recursive: true });
+  // transient toasts would cover the content
+  await page.evaluate("document.querySelectorAll('.toast button').forEach((b) => b.click())");
   if (opts.full || opts.top) await page.evaluate("document.querySelector('main').scrollTop = 0");
   const size = page.viewportSize() ?? { width: 1440, height: 900 };
   if (opts.full) {
