@@ -143,21 +143,36 @@ export function podOk(o: unknown): boolean {
   );
 }
 
+export interface WellFormedOptions {
+  /**
+   * Keep every policy object, however malformed: for the engine, which sanitizes policies itself and
+   * fails closed (a broken rule matches nothing). Pods and namespaces are still filtered.
+   */
+  keepPolicies?: boolean;
+}
+
 /** The snapshot analyses read: the same objects, minus those whose field types are broken. */
-export function wellFormedView(snapshot: Snapshot): Snapshot {
+export function wellFormedView(snapshot: Snapshot, opts: WellFormedOptions = {}): Snapshot {
+  const keep = !!opts.keepPolicies;
   return {
     ...snapshot,
     namespaces: snapshot.namespaces.filter((n) => isObj(n) && metaOk(n as unknown as Obj)),
     pods: snapshot.pods.filter(podOk),
-    networkPolicies: snapshot.networkPolicies.filter(networkPolicyOk),
-    adminNetworkPolicies: snapshot.adminNetworkPolicies.filter(adminPolicyOk),
-    baselineAdminNetworkPolicies: snapshot.baselineAdminNetworkPolicies.filter(adminPolicyOk),
-    clusterNetworkPolicies: snapshot.clusterNetworkPolicies.filter(adminPolicyOk),
+    networkPolicies: keep ? snapshot.networkPolicies : snapshot.networkPolicies.filter(networkPolicyOk),
+    adminNetworkPolicies: keep
+      ? snapshot.adminNetworkPolicies
+      : snapshot.adminNetworkPolicies.filter(adminPolicyOk),
+    baselineAdminNetworkPolicies: keep
+      ? snapshot.baselineAdminNetworkPolicies
+      : snapshot.baselineAdminNetworkPolicies.filter(adminPolicyOk),
+    clusterNetworkPolicies: keep
+      ? snapshot.clusterNetworkPolicies
+      : snapshot.clusterNetworkPolicies.filter(adminPolicyOk),
   };
 }
 
-/** Objects `wellFormedView` leaves out, as `Kind ns/name` (empty when nothing is left out). */
-export function malformedObjects(snapshot: Snapshot): string[] {
+/** Objects `wellFormedView` leaves out (with the same options), as `Kind ns/name`. */
+export function malformedObjects(snapshot: Snapshot, opts: WellFormedOptions = {}): string[] {
   const out: string[] = [];
   const name = (o: unknown, kind: string) => {
     const m = isObj(o) && isObj(o.metadata) ? o.metadata : {};
@@ -166,6 +181,7 @@ export function malformedObjects(snapshot: Snapshot): string[] {
   for (const n of snapshot.namespaces)
     if (!(isObj(n) && metaOk(n as unknown as Obj))) out.push(name(n, 'Namespace'));
   for (const p of snapshot.pods) if (!podOk(p)) out.push(name(p, 'Pod'));
+  if (opts.keepPolicies) return out;
   for (const p of snapshot.networkPolicies) if (!networkPolicyOk(p)) out.push(name(p, 'NetworkPolicy'));
   for (const [kind, list] of [
     ['AdminNetworkPolicy', snapshot.adminNetworkPolicies],

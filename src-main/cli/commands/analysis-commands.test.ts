@@ -161,13 +161,16 @@ describe('netpol-doctor trace on the demo snapshot', { timeout: 120_000 }, () =>
   });
 });
 
-describe('netpol-doctor on a snapshot with a malformed policy', { timeout: 120_000 }, () => {
-  it('leaves the object out with a warning and still answers', async () => {
-    const text = readFileSync(demo, 'utf8').replace(
-      /(name: allow-from-frontend[\s\S]*?)ingress:\n {4}- from:/,
-      '$1ingress: notalist\n    unused:\n    - from:',
-    );
+describe('netpol-doctor on a snapshot with malformed objects', { timeout: 120_000 }, () => {
+  it('answers: a malformed pod is left out with a warning, a malformed policy is handled by the engine', async () => {
+    const text = readFileSync(demo, 'utf8')
+      .replace(
+        /(name: allow-from-frontend[\s\S]*?)ingress:\n {4}- from:/,
+        '$1ingress: notalist\n    unused:\n    - from:',
+      )
+      .replace('podIPs: [{ip: 10.0.2.52}]', 'podIPs: notalist');
     expect(text).toContain('ingress: notalist');
+    expect(text).toContain('podIPs: notalist');
     const file = join(tmp, 'malformed.yaml');
     writeFileSync(file, text);
     const r = await run([
@@ -183,7 +186,7 @@ describe('netpol-doctor on a snapshot with a malformed policy', { timeout: 120_0
       '--json',
     ]);
     expect(r.code).toBe(0);
-    expect(r.stderr).toContain('NetworkPolicy backend/allow-from-frontend');
+    expect(r.stderr).toContain('Pod monitoring/grafana-6f7d8c9b4-rstuv');
     expect((JSON.parse(r.stdout) as TraceJson).verdict).toBe('denied');
   });
 });

@@ -46,7 +46,7 @@ export function registerLint(program: Command): void {
     try {
       const { createEngine } = await import('@shared/engine/index');
       const { wellFormedView } = await import('@shared/snapshot/well-formed');
-      engine = createEngine(wellFormedView(snapshot)); // malformed objects are lint findings already
+      engine = createEngine(wellFormedView(snapshot, { keepPolicies: true })); // the engine sanitizes policies
     } catch {
       engine = undefined; // lint still runs its structural checks
     }

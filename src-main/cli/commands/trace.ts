@@ -40,8 +40,9 @@ export async function parsePortOption(
 }
 
 /**
- * Loads the snapshot and builds the engine. Objects whose field types the API server could not even
- * decode (a string where a list belongs) are left out of the analysis, with a warning on stderr.
+ * Loads the snapshot and builds the engine. Pods and namespaces whose field types the API server could
+ * not even decode (a string where a list belongs) are left out, with a warning on stderr; malformed
+ * policies go to the engine, which sanitizes them and fails closed.
  */
 export async function engineFor(opts: SourceOptions): Promise<Engine> {
   const snapshot = await loadSource(opts);
@@ -51,12 +52,13 @@ export async function engineFor(opts: SourceOptions): Promise<Engine> {
 export async function engineForSnapshot(snapshot: Snapshot): Promise<Engine> {
   const { createEngine } = await import('@shared/engine/index');
   const { malformedObjects, wellFormedView } = await import('@shared/snapshot/well-formed');
-  const left = malformedObjects(snapshot);
+  // policies: the engine sanitizes them and fails closed; pods/namespaces it cannot read are left out
+  const left = malformedObjects(snapshot, { keepPolicies: true });
   if (left.length)
     process.stderr.write(
       `netpol-doctor: warning: left out of the analysis (malformed, the API server would reject them; see \`lint\`): ${left.join(', ')}\n`,
     );
-  return createEngine(left.length ? wellFormedView(snapshot) : snapshot);
+  return createEngine(left.length ? wellFormedView(snapshot, { keepPolicies: true }) : snapshot);
 }
 
 /** `netpol-doctor trace --from SRC --to DST --port PORT [--json]`: one flow, explained both ways. */
