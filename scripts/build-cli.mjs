@@ -12,6 +12,10 @@ export async function buildNodeEntries() {
     outdir: 'out',
     outExtension: { '.js': '.mjs' },
     bundle: true,
+    // Code splitting keeps dynamic imports lazy: `netpol-doctor --help` or `trace` on a file never
+    // loads client-node, gRPC or Playwright.
+    splitting: true,
+    chunkNames: 'chunks/[name]-[hash]',
     platform: 'node',
     format: 'esm',
     target: 'node22',
