@@ -2,13 +2,20 @@
  * Benchmark: is the flow table still responsive while Hubble streams fast? The whole real path:
  * Hubble Relay simulator (its own process, a follow stream at --rate flows/s) → the Kubernetes API
  * simulator's port-forward (as `hubble --port-forward` reaches Relay) → the browser-mode host (gRPC
- * client, FlowStreamManager, WebSocket API) → the renderer in headless Chromium, where a user picked the
- * context, opened Flows and clicked "Live from Hubble". For --seconds seconds a requestAnimationFrame loop
- * in the page records frame times while the bench scrolls the virtualized table up and down.
+ * client, FlowStreamManager, WebSocket API) → the renderer in headless Chromium, where a user opened the
+ * context, went to Flows and clicked "Live from Hubble" (no shortcut: the UI's own button and API call).
+ *
+ * Two windows, each with a requestAnimationFrame loop in the page recording frame times and the Flows
+ * toolbar's counts, while the bench scrolls the virtualized table with real wheel input (up 1.5 s, down
+ * 1.5 s, ...): a baseline (4 s, a table of ~2,000 flows, no stream: what this machine's load alone costs)
+ * and the stream (1 s warm-up, then --seconds). Flows reaching the renderer are counted from the WebSocket
+ * frames Chromium reports (no cost in the page) and cross-checked with the toolbar's count; the
+ * simulator's own count says what it generated; /proc says how much CPU each part used.
  *
  *   npx tsx --tsconfig tsconfig.node.json bench/ui-frames.bench.ts [--rate R] [--seconds S]
  *
- * Prints numbers; asserts nothing. Skips (exit 0) when Chromium is not installed.
+ * Prints numbers; asserts nothing. Skips (exit 0) when Chromium is not installed. Stops by itself
+ * (a watchdog ends it, cleaning up, if a step hangs).
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
@@ -39,10 +46,11 @@ const opt = (name: string, def: number) => {
 const RATE = opt('--rate', 20_000);
 const SECONDS = opt('--seconds', 10);
 const WARMUP_MS = 1000;
+const BASELINE_SECONDS = 4;
 /** the renderer's flow buffer (src-renderer/stores/flows.ts DEFAULT_BUFFER) */
 const TABLE_BUFFER = 100_000;
 /** the whole run (after a build, if one was needed) stops by itself within this */
-const WATCHDOG_MS = 60_000 + SECONDS * 1000;
+const WATCHDOG_MS = 60_000 + (SECONDS + BASELINE_SECONDS) * 1000;
 
 if (!existsSync(CHROMIUM)) {
   console.log(`skipped: Chromium is not installed at ${CHROMIUM} (apt-get install -y chromium)`);
@@ -75,6 +83,7 @@ const started = performance.now();
 const step = (what: string) =>
   process.stderr.write(`  [${((performance.now() - started) / 1000).toFixed(1)} s] ${what}\n`);
 let wsFlows = 0;
+let wsBatches = 0;
 let wsCounting = false;
 
 function cleanup(): Promise<void> {
@@ -128,7 +137,9 @@ async function startApp(): Promise<Page> {
     ws.on('framereceived', ({ payload }) => {
       if (!wsCounting || typeof payload !== 'string' || !payload.includes('"flows.batch"')) return;
       const msg = JSON.parse(payload) as { event?: string; payload?: { flows?: unknown[] } };
-      if (msg.event === 'flows.batch') wsFlows += msg.payload?.flows?.length ?? 0;
+      if (msg.event !== 'flows.batch') return;
+      wsFlows += msg.payload?.flows?.length ?? 0;
+      wsBatches++;
     }),
   );
   step('opening the app on context sim-admin');
@@ -139,9 +150,12 @@ async function startApp(): Promise<Page> {
 }
 
 interface Measured {
+  rate: number;
+  seconds: number;
   /** the measured window, in the page's clock (frames) and the bench's (counts) */
   wallMs: number;
   wsFlows: number;
+  wsBatches: number;
   /** flows/s the simulator generated during the window (its own clock) */
   simRate: number;
   /** CPU ms each part used during the window */
@@ -199,7 +213,8 @@ function cpuNow(): Cpu {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function measure(page: Page): Promise<Measured> {
+/** clicks "Live from Hubble" and waits for the stream to be live and the table to hold a few flows */
+async function goLive(page: Page): Promise<void> {
   step('Flows → Live from Hubble');
   await page.getByRole('button', { name: 'Live from Hubble' }).click();
   await page
@@ -213,20 +228,36 @@ async function measure(page: Page): Promise<Measured> {
         .catch(() => '(no stream bar)');
       throw new Error(`the stream did not go live: ${bar}`, { cause: e });
     });
-  step(`live; the simulator streams ${RATE} flows/s`);
-  hubble!.setRate(RATE);
+  // a first table (about 2,000 flows) for the baseline, then silence until the pipeline is drained
+  hubble!.setRate(2000);
   await page.getByTestId('flow-table').waitFor({ timeout: 15_000 });
+  await sleep(1000);
+  hubble!.setRate(0);
   const box = await page.getByTestId('flow-table').boundingBox();
   if (box) await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
-  await sleep(WARMUP_MS); // the pipeline reaches its steady state
+  for (let last = -1, i = 0; i < 20 && wsFlows !== last; i++) {
+    last = wsFlows;
+    await sleep(500);
+  }
+}
 
-  step('measuring');
+/**
+ * One measured window of `seconds`: the simulator streams at `rate` (after a warm-up), the page records
+ * frames and toolbar counts, and the bench scrolls the table with real wheel input.
+ */
+async function measureWindow(page: Page, rate: number, seconds: number): Promise<Measured> {
+  if (rate > 0) {
+    hubble!.setRate(rate);
+    await sleep(WARMUP_MS); // the pipeline reaches its steady state
+  }
   await page.evaluate(PAGE_PROBE);
+  wsFlows = 0;
+  wsBatches = 0;
   wsCounting = true;
   const seen0 = await hubble!.seen();
   const cpu0 = cpuNow();
   const t0 = performance.now();
-  const end = t0 + SECONDS * 1000;
+  const end = t0 + seconds * 1000;
   // real wheel input over the table: up for 1.5 s, back down for 1.5 s, ...; one event in flight at a time
   // (Chromium answers a wheel event once the page handled it, so a busy page gets fewer)
   let scrolls = 0;
@@ -242,12 +273,13 @@ async function measure(page: Page): Promise<Measured> {
   const seen1Reply = hubble!.seen();
   hubble!.setRate(0); // lets a saturated pipeline catch up, so collecting is quick
   const seen1 = await seen1Reply;
-  step('collecting');
   const frames = (await page.evaluate('(window.__npdRun = false, window.__npdProbe)')) as PageFrames;
-  await page.keyboard.press('End');
   return {
+    rate,
+    seconds,
     wallMs,
     wsFlows,
+    wsBatches,
     simRate: ((seen1.seen - seen0.seen) / (seen1.ms - seen0.ms)) * 1000,
     frames,
     scrolls,
@@ -260,52 +292,68 @@ async function measure(page: Page): Promise<Measured> {
   };
 }
 
+function report(runs: { label: string; m: Measured }[]): void {
+  const fmt = (n: number) => (Number.isFinite(n) ? Math.round(n).toLocaleString('en') : '-');
+  const ms = (n: number) => (Number.isFinite(n) ? n.toFixed(1) : '-');
+  const rows: [string, ...string[]][] = [['', ...runs.map((r) => r.label)]];
+  const add = (name: string, f: (m: Measured) => string) => rows.push([name, ...runs.map((r) => f(r.m))]);
+  const cores = (m: Measured, v: number) => `${((v / m.wallMs) * 100).toFixed(0)} %`;
+  add('offered rate (flows/s)', (m) => fmt(m.rate));
+  add('simulator generated (flows/s)', (m) => fmt(m.simRate));
+  add('measured (s)', (m) => (m.wallMs / 1000).toFixed(1));
+  add('flows delivered to the renderer (WebSocket)', (m) => fmt(m.wsFlows));
+  add('renderer received (flows/s)', (m) => fmt((m.wsFlows / m.wallMs) * 1000));
+  add('batches received (flows per batch; the host sends <= 500 every 100 ms)', (m) =>
+    m.wsBatches ? `${fmt(m.wsBatches)} (${fmt(m.wsFlows / m.wsBatches)})` : '0',
+  );
+  add('table rows added (flows/s, toolbar count)', (m) =>
+    fmt(tableFillRate(m.frames.counts, m.seconds * 1000, TABLE_BUFFER).rate),
+  );
+  add(`table buffer full (${fmt(TABLE_BUFFER)}) after (s)`, (m) => {
+    const full = tableFillRate(m.frames.counts, m.seconds * 1000, TABLE_BUFFER).fullAfterMs;
+    return full === undefined ? 'no' : (full / 1000).toFixed(1);
+  });
+  add('toolbar at the end: in table / evicted', (m) => {
+    const c = parseTableCounts(m.frames.counts.at(-1)?.text ?? '');
+    return `${fmt(c.total)} / ${fmt(c.evicted)}`;
+  });
+  add('wheel scrolls answered', (m) => fmt(m.scrolls));
+  const stats = (m: Measured) => frameStats(windowDeltas(m.frames.times, m.seconds * 1000));
+  add('frames', (m) => fmt(stats(m).frames));
+  add('frames/s', (m) => (stats(m).frames / m.seconds).toFixed(1));
+  add('median frame (ms)', (m) => ms(stats(m).median));
+  add('p95 frame (ms)', (m) => ms(stats(m).p95));
+  add('p99 frame (ms)', (m) => ms(stats(m).p99));
+  add('max frame (ms)', (m) => ms(stats(m).max));
+  add('long frames (> 50 ms)', (m) => fmt(stats(m).long));
+  add('time in long frames (ms)', (m) => fmt(stats(m).longMs));
+  add('CPU: Hubble simulator (% of one core)', (m) => cores(m, m.cpu.simulator));
+  add('CPU: browser-mode host', (m) => cores(m, m.cpu.host));
+  add('CPU: Chromium (all its processes)', (m) => cores(m, m.cpu.chromium));
+  add('CPU: this process (K8s API sim port-forward, Playwright)', (m) => cores(m, m.cpu.bench));
+  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
+  for (const r of rows)
+    console.log(r.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  '));
+}
+
 try {
   console.log(
     `machine: ${os.cpus().length} cores, load average ${os.loadavg()[0].toFixed(1)}; node ${process.version}; Chromium headless (${CHROMIUM})`,
   );
   console.log(
-    `path: Hubble Relay simulator (own process, follow stream from ${RATE} flows/s; 1 s warm-up, then ${SECONDS} s measured) → K8s API simulator port-forward → browser-mode host → renderer`,
+    `path: Hubble Relay simulator (own process, follow stream) → K8s API simulator port-forward → browser-mode host → renderer`,
   );
   const page = await startApp();
-  const m = await measure(page);
-  const s = frameStats(windowDeltas(m.frames.times, SECONDS * 1000));
-  const sec = m.wallMs / 1000;
-  const table = tableFillRate(m.frames.counts, SECONDS * 1000, TABLE_BUFFER);
-  const lastCounts = parseTableCounts(m.frames.counts.at(-1)?.text ?? '');
-  const fmt = (n: number) => Math.round(n).toLocaleString('en');
-  const ms = (n: number) => n.toFixed(1);
-  const rows: [string, string][] = [
-    ['offered rate (flows/s)', fmt(RATE)],
-    ['simulator generated (flows/s)', fmt(m.simRate)],
-    ['run (s)', sec.toFixed(1)],
-    ['flows delivered to the renderer (WebSocket)', fmt(m.wsFlows)],
-    ['renderer received (flows/s)', fmt(m.wsFlows / sec)],
-    ['table rows added (flows/s, toolbar count while filling)', fmt(table.rate)],
-    [
-      `table buffer full (${fmt(TABLE_BUFFER)}) after (s)`,
-      table.fullAfterMs === undefined ? 'not full' : (table.fullAfterMs / 1000).toFixed(1),
-    ],
-    ['toolbar at the end: in table / evicted', `${fmt(lastCounts.total)} / ${fmt(lastCounts.evicted)}`],
-    ['wheel scrolls during the run', fmt(m.scrolls)],
-    ['frames', fmt(s.frames)],
-    ['frames/s', (s.frames / SECONDS).toFixed(1)],
-    ['median frame (ms)', ms(s.median)],
-    ['p95 frame (ms)', ms(s.p95)],
-    ['p99 frame (ms)', ms(s.p99)],
-    ['max frame (ms)', ms(s.max)],
-    ['long frames (> 50 ms)', fmt(s.long)],
-    ['time in long frames (ms)', fmt(s.longMs)],
-  ];
-  const cores = (ms: number) => `${((ms / m.wallMs) * 100).toFixed(0)} %`;
-  rows.push(
-    ['CPU: Hubble simulator (% of one core)', cores(m.cpu.simulator)],
-    ['CPU: browser-mode host', cores(m.cpu.host)],
-    ['CPU: Chromium (all processes)', cores(m.cpu.chromium)],
-    ['CPU: this process (K8s API sim port-forward, Playwright)', cores(m.cpu.bench)],
-  );
-  const w = Math.max(...rows.map((r) => r[0].length));
-  for (const [k, v] of rows) console.log(`${k.padEnd(w)}  ${v.padStart(10)}`);
+  await goLive(page);
+  step(`baseline: ${BASELINE_SECONDS} s scrolling a table of ~2,000 flows, no stream`);
+  const baseline = await measureWindow(page, 0, BASELINE_SECONDS);
+  step(`streaming ${RATE} flows/s: 1 s warm-up, then ${SECONDS} s measured, scrolling`);
+  const streaming = await measureWindow(page, RATE, SECONDS);
+  step('done');
+  report([
+    { label: 'baseline', m: baseline },
+    { label: 'streaming', m: streaming },
+  ]);
   console.log(`target: >= 20,000 flows/s with the table staying responsive`);
 } catch (err) {
   console.error(`ui-frames failed: ${err instanceof Error ? err.message : String(err)}`);
