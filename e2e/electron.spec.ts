@@ -9,7 +9,7 @@ import { ROOT } from './host-process';
 const found = findElectronBinary();
 const noDisplay = displayProblem();
 const reason = !found.path
-  ? `no Electron binary: ${'reason' in found ? found.reason : ''}`
+  ? `Electron not available: ${'reason' in found ? found.reason : ''}`
   : noDisplay
     ? `Electron cannot open a window: ${noDisplay}`
     : '';

@@ -18,6 +18,24 @@ const playwrightJson = join(resultsDir, 'playwright.json');
 rmSync(vitestJson, { force: true });
 rmSync(playwrightJson, { force: true });
 
+/** "SKIPPED <title>: <reason>" for every skipped Playwright test (e.g. the Electron smoke test without a binary). */
+function skippedWithReasons(report) {
+  const out = [];
+  const walk = (suite, path) => {
+    for (const spec of suite.specs ?? [])
+      for (const t of spec.tests ?? [])
+        if (t.status === 'skipped') {
+          const reason =
+            (t.annotations ?? []).find((a) => a.type === 'skip')?.description ?? 'no reason given';
+          out.push(`SKIPPED ${[...path, spec.title].filter(Boolean).join(' › ')}: ${reason}`);
+        }
+    for (const child of suite.suites ?? []) walk(child, [...path, child.title]);
+  };
+  for (const s of report.suites ?? []) walk(s, [s.title]);
+  return out;
+}
+const skippedLines = [];
+
 const only = process.argv.slice(2).filter((a) => !a.startsWith('-'));
 const gates = [];
 let passed = 0;
@@ -77,12 +95,14 @@ if (buildOk) {
     skipped += s.skipped ?? 0;
     for (const e of p.errors ?? [])
       process.stdout.write(`playwright error: ${e.message ?? JSON.stringify(e)}\n`);
+    skippedLines.push(...skippedWithReasons(p));
     if (!pwOk && !(s.unexpected > 0)) failed += 1;
   } else if (!only.length || only.includes('playwright')) failed += 1;
 }
 
 process.stdout.write('\n== summary\n');
 for (const g of gates) process.stdout.write(`${g.ok ? 'ok  ' : 'FAIL'} ${g.title} (${g.seconds}s)\n`);
-if (skipped) process.stdout.write(`${skipped} skipped (see the reasons above)\n`);
+for (const line of skippedLines) process.stdout.write(line + '\n');
+if (skipped) process.stdout.write(`${skipped} skipped\n`);
 process.stdout.write(`${passed} passed, ${failed} failed\n`);
 process.exit(failed > 0 || gates.some((g) => !g.ok) ? 1 : 0);
