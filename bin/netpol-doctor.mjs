@@ -17,7 +17,9 @@ if (major < 22) {
     );
     process.exit(2);
   }
-  const r = spawnSync(bundled, [fileURLToPath(import.meta.url), ...process.argv.slice(2)], { stdio: 'inherit' });
+  const r = spawnSync(bundled, [fileURLToPath(import.meta.url), ...process.argv.slice(2)], {
+    stdio: 'inherit',
+  });
   process.exit(r.status ?? 1);
 }
 
@@ -37,7 +39,8 @@ const isSourceCheckout = existsSync(join(root, 'src-main'));
 if (isSourceCheckout) {
   const stale =
     !existsSync(bundle) ||
-    statSync(bundle).mtimeMs < Math.max(newestMtime(join(root, 'src-main')), newestMtime(join(root, 'shared')));
+    statSync(bundle).mtimeMs <
+      Math.max(newestMtime(join(root, 'src-main')), newestMtime(join(root, 'shared')));
   if (stale) {
     const { buildNodeEntries } = await import(pathToFileURL(join(root, 'scripts', 'build-cli.mjs')).href);
     await buildNodeEntries();

@@ -12,7 +12,8 @@ export function packageRoot(): string {
     const pkg = join(dir, 'package.json');
     if (existsSync(pkg)) {
       try {
-        if ((JSON.parse(readFileSync(pkg, 'utf8')) as { name?: string }).name === 'netpol-doctor') return (cached = dir);
+        if ((JSON.parse(readFileSync(pkg, 'utf8')) as { name?: string }).name === 'netpol-doctor')
+          return (cached = dir);
       } catch {
         // keep walking
       }
