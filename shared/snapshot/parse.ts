@@ -1,4 +1,5 @@
 import { emptySnapshot } from './types';
+import { CNI_CONFIGMAPS as CNI_CONFIGMAP_NAMES } from '../cni/configmaps';
 import type { CniFacts, LoadFinding, PartialInfo, Snapshot, SnapshotSource } from './types';
 import type { ObjectRef } from '../k8s/types';
 import { readSourceDocuments } from './source-text';
@@ -14,12 +15,7 @@ export { SnapshotParseError } from './source-text';
 export const SNAPSHOT_API_VERSION = 'netpol-doctor.dev/v1alpha1';
 
 /** ConfigMaps whose data CNI detection reads; every other ConfigMap is kept without its data. */
-export const CNI_CONFIGMAPS: ReadonlySet<string> = new Set([
-  'cilium-config',
-  'calico-config',
-  'kube-flannel-cfg',
-  'amazon-vpc-cni',
-]);
+export const CNI_CONFIGMAPS: ReadonlySet<string> = new Set(CNI_CONFIGMAP_NAMES);
 
 const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
 
