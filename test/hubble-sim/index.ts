@@ -3,6 +3,11 @@
  * of flows (a ring of history, plus a follow stream at a configurable rate), applying GetFlows filters with
  * its own plain implementation. A TCP front door lets tests drop every connection on cue (dropAll) and
  * restart the server keeping the ring (restart), like a Relay pod restarting behind a port-forward.
+ *
+ * Built to keep up with 20k+ flows/s: the ring is a circular buffer, generated follow flows are encoded
+ * from pre-encoded templates (./encode.ts), and each GetFlows call writes in batches with backpressure,
+ * reading the ring through its own cursor; a follower that falls more than the ring's capacity behind
+ * gets a LostEvent for what it missed (HUBBLE_RING_BUFFER), as with a real Hubble server.
  */
 import * as grpc from '@grpc/grpc-js';
 import { randomUUID } from 'node:crypto';
@@ -11,6 +16,7 @@ import type { Flow } from '@shared/flows/types';
 import { splitTimestamp, joinTimestamp } from '@shared/flows/time';
 import { flowToProto, requestFromProto, stringToTs } from '../../src-main/hubble/convert';
 import { loadObserverProto } from '../../src-main/hubble/proto-load';
+import { encodeFromTemplate, encodeTemplate, type EncodedTemplate } from './encode';
 import { simRequestMatches } from './filter';
 
 export interface HubbleSimTls {
@@ -68,26 +74,43 @@ interface Entry {
   bytes?: Buffer;
 }
 
+/** messages a GetFlows call may have queued in grpc-js before the simulator waits for 'drain' */
+const WRITE_HIGH_WATER = 512;
+
 function timeKey(t: string | undefined): bigint {
   if (!t) return 0n;
   const [s, n] = splitTimestamp(t);
   return BigInt(s) * 1_000_000_000n + BigInt(n);
 }
 
-function nowRfc3339(): string {
-  const ns = process.hrtime.bigint() % 1_000_000n; // sub-ms digits so consecutive flows differ
+/** now as [seconds, nanos], with sub-ms digits so consecutive flows differ */
+function nowSplit(): [number, number] {
+  const ns = process.hrtime.bigint() % 1_000_000n;
   const ms = Date.now();
-  return joinTimestamp(Math.floor(ms / 1000), (ms % 1000) * 1_000_000 + Number(ns));
+  return [Math.floor(ms / 1000), (ms % 1000) * 1_000_000 + Number(ns)];
+}
+
+function nowRfc3339(): string {
+  return joinTimestamp(...nowSplit());
 }
 
 export async function startHubbleSim(opts: HubbleSimOptions): Promise<HubbleSim> {
   const { observerService } = loadObserverProto();
   const maxFlows = opts.maxFlows ?? 4095;
-  const entries: Entry[] = [];
+  // the ring: a circular buffer; the entry added as the n-th flow ever (n = 0, 1, ...) sits at ring[n % maxFlows]
+  const ring: (Entry | undefined)[] = new Array<Entry | undefined>(maxFlows);
+  let held = 0;
   let seen = 0;
+  /** held entries, oldest first */
+  const entries = (): Entry[] => {
+    const out = new Array<Entry>(held);
+    for (let i = 0, s = seen - held; i < held; i++, s++) out[i] = ring[s % maxFlows]!;
+    return out;
+  };
   const startedAt = process.hrtime.bigint();
   const requests: Record<string, unknown>[] = [];
-  const followers = new Set<(e: Entry) => void>();
+  /** a follower writes what the ring gained since it last ran (called after every add) */
+  const followers = new Set<() => void>();
   const calls = new Set<grpc.ServerWritableStream<unknown, unknown>>();
 
   // Response serializer that passes pre-encoded Buffers through (each flow is encoded once).
@@ -107,24 +130,40 @@ export async function startHubbleSim(opts: HubbleSimOptions): Promise<HubbleSim>
       time: stringToTs(e.flow.time),
     }));
 
-  const add = (flow: Flow) => {
-    const e: Entry = { flow, key: timeKey(flow.time) };
-    entries.push(e);
+  const lostResponse = (n: number) =>
+    encodeResponse({
+      lost_events: { source: 'HUBBLE_RING_BUFFER', num_events_lost: String(n) },
+      time: stringToTs(nowRfc3339()),
+    });
+
+  const store = (e: Entry) => {
+    ring[seen % maxFlows] = e;
     seen++;
-    if (entries.length > maxFlows) entries.splice(0, entries.length - maxFlows);
-    for (const f of followers) f(e);
+    if (held < maxFlows) held++;
   };
-  for (const f of [...opts.flows].sort((a, b) => (timeKey(a.time) < timeKey(b.time) ? -1 : 1))) add(f);
-  if (opts.preEncode) for (const e of entries) encode(e);
+  const notify = () => {
+    for (const f of followers) f();
+  };
+  const entryOf = (flow: Flow): Entry => ({ flow, key: timeKey(flow.time) });
+  for (const f of [...opts.flows].sort((a, b) => (timeKey(a.time) < timeKey(b.time) ? -1 : 1)))
+    store(entryOf(f));
+  if (opts.preEncode) for (const e of entries()) encode(e);
 
   const nodeNames = () =>
-    opts.nodes ?? [...new Set(entries.map((e) => e.flow.node_name).filter((n): n is string => !!n))].sort();
+    opts.nodes ??
+    [
+      ...new Set(
+        entries()
+          .map((e) => e.flow.node_name)
+          .filter((n): n is string => !!n),
+      ),
+    ].sort();
 
   const handlers: grpc.UntypedServiceImplementation = {
     ServerStatus: (_call: grpc.ServerUnaryCall<unknown, unknown>, cb: grpc.sendUnaryData<unknown>) => {
       const uptime = process.hrtime.bigint() - startedAt;
       cb(null, {
-        num_flows: String(entries.length),
+        num_flows: String(held),
         max_flows: String(maxFlows),
         seen_flows: String(seen),
         uptime_ns: uptime.toString(),
@@ -135,6 +174,7 @@ export async function startHubbleSim(opts: HubbleSimOptions): Promise<HubbleSim>
       });
     },
     GetNodes: (_call: grpc.ServerUnaryCall<unknown, unknown>, cb: grpc.sendUnaryData<unknown>) => {
+      const inRing = entries();
       cb(null, {
         nodes: nodeNames().map((name) => ({
           name,
@@ -142,15 +182,15 @@ export async function startHubbleSim(opts: HubbleSimOptions): Promise<HubbleSim>
           address: '',
           state: 'NODE_CONNECTED',
           tls: { enabled: true, server_name: `${name}.default.hubble-grpc.cilium.io` },
-          num_flows: String(entries.filter((e) => e.flow.node_name === name).length),
+          num_flows: String(inRing.filter((e) => e.flow.node_name === name).length),
           max_flows: String(maxFlows),
-          seen_flows: String(entries.filter((e) => e.flow.node_name === name).length),
+          seen_flows: String(inRing.filter((e) => e.flow.node_name === name).length),
         })),
       });
     },
     GetNamespaces: (_call: grpc.ServerUnaryCall<unknown, unknown>, cb: grpc.sendUnaryData<unknown>) => {
       const set = new Set<string>();
-      for (const e of entries)
+      for (const e of entries())
         for (const ns of [e.flow.source?.namespace, e.flow.destination?.namespace]) if (ns) set.add(ns);
       cb(null, { namespaces: [...set].sort().map((namespace) => ({ cluster: 'default', namespace })) });
     },
@@ -172,25 +212,54 @@ export async function startHubbleSim(opts: HubbleSimOptions): Promise<HubbleSim>
       let history =
         req.follow && !req.number && since === undefined
           ? []
-          : entries.filter((e) => inTime(e) && simRequestMatches(req, e.flow));
+          : entries().filter((e) => inTime(e) && simRequestMatches(req, e.flow));
       if (req.number) history = req.first ? history.slice(0, req.number) : history.slice(-req.number);
-      for (const e of history) call.write(encode(e));
-      if (!req.follow) {
-        calls.delete(call);
-        call.end();
-        return;
-      }
-      const follower = (e: Entry) => {
-        if (simRequestMatches(req, e.flow) && (since === undefined || e.key >= since)) call.write(encode(e));
-      };
-      followers.add(follower);
+      // Writes in batches with backpressure: up to WRITE_HIGH_WATER messages queued in grpc-js, then wait
+      // for 'drain'. A follower keeps a cursor in the ring (like Hubble's ring reader); when it falls more
+      // than the ring's capacity behind, the overwritten flows are reported as a LostEvent, as Hubble does.
+      let next = 0; // index in history
+      let cursor = seen; // next ring entry (n-th flow ever) to consider when following
+      let waiting = false;
+      let finished = false;
       const done = () => {
-        followers.delete(follower);
+        finished = true;
+        followers.delete(pump);
         calls.delete(call);
       };
+      function pump(): void {
+        if (finished || waiting) return;
+        while (call.writableLength < WRITE_HIGH_WATER) {
+          if (next < history.length) {
+            call.write(encode(history[next++]!));
+            continue;
+          }
+          if (!req.follow) {
+            done();
+            call.end();
+            return;
+          }
+          if (cursor >= seen) return;
+          const oldest = seen - held;
+          if (cursor < oldest) {
+            call.write(lostResponse(oldest - cursor));
+            cursor = oldest;
+            continue;
+          }
+          const e = ring[cursor++ % maxFlows]!;
+          if (simRequestMatches(req, e.flow) && (since === undefined || e.key >= since))
+            call.write(encode(e));
+        }
+        waiting = true;
+        call.once('drain', () => {
+          waiting = false;
+          pump();
+        });
+      }
+      if (req.follow) followers.add(pump);
       call.on('cancelled', done);
       call.on('close', done);
       call.on('error', done);
+      pump();
     },
   };
 
@@ -243,6 +312,15 @@ export async function startHubbleSim(opts: HubbleSimOptions): Promise<HubbleSim>
   // Follow generator.
   let followRate = opts.followRate ?? 0;
   const templates = opts.followTemplates ?? opts.flows;
+  // each template encoded once; a generated flow's bytes are that plus its uuid and time
+  const encodedTemplates: (EncodedTemplate | undefined)[] = new Array(templates.length);
+  const generate = (t: Flow, i: number) => {
+    const [s, n] = nowSplit();
+    const uuid = randomUUID();
+    const flow: Flow = { ...t, uuid, time: joinTimestamp(s, n) };
+    const enc = (encodedTemplates[i] ??= encodeTemplate(t, encodeResponse));
+    store({ flow, key: BigInt(s) * 1_000_000_000n + BigInt(n), bytes: encodeFromTemplate(enc, uuid, s, n) });
+  };
   let timer: NodeJS.Timeout | undefined;
   let carry = 0;
   let tick = 0;
@@ -260,9 +338,10 @@ export async function startHubbleSim(opts: HubbleSimOptions): Promise<HubbleSim>
         const n = Math.floor(carry);
         carry -= n;
         for (let i = 0; i < n; i++) {
-          const t = templates[tick++ % templates.length];
-          add({ ...t, uuid: randomUUID(), time: nowRfc3339() });
+          const k = tick++ % templates.length;
+          generate(templates[k]!, k);
         }
+        if (n > 0) notify();
       }, 10);
       timer.unref?.();
     }
@@ -277,10 +356,12 @@ export async function startHubbleSim(opts: HubbleSimOptions): Promise<HubbleSim>
   return {
     address: `127.0.0.1:${port}`,
     port,
-    ring: () => entries.map((e) => e.flow),
+    ring: () => entries().map((e) => e.flow),
     seen: () => seen,
     emit: (flows) => {
-      for (const f of flows) add({ ...f, time: f.time ?? nowRfc3339(), uuid: f.uuid ?? randomUUID() });
+      for (const f of flows)
+        store(entryOf({ ...f, time: f.time ?? nowRfc3339(), uuid: f.uuid ?? randomUUID() }));
+      notify();
     },
     setFollowRate,
     requests,
