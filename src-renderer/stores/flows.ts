@@ -2,6 +2,7 @@ import { create } from 'zustand';
 import type { Flow, FlowBatch, FlowStreamState } from '@shared/flows/types';
 import { parseFlowLines } from '@shared/flows/jsonl';
 import { api } from '../api';
+import { UpstreamEvictions } from '../views/flows/upstream-evictions';
 import { toastError, toastInfo } from './toasts';
 
 /** Flow inspector state: a bounded buffer of flows (oldest first), pause/resume, stream states. */
@@ -171,15 +172,14 @@ function ours(streamId: string): boolean {
   return false;
 }
 
-let lastUpstreamEvicted = new Map<string, number>();
+/** flows of a stream the host dropped before sending them (its own evictions are not ours to count twice) */
+const upstreamEvictions = new UpstreamEvictions();
 
 /** Wires flows.batch / flows.state events into the store. */
 export function subscribeFlowEvents(): () => void {
   const offBatch = api.flows.onBatch((b: FlowBatch) => {
     if (!ours(b.streamId)) return;
-    const prev = lastUpstreamEvicted.get(b.streamId) ?? 0;
-    lastUpstreamEvicted.set(b.streamId, b.evicted);
-    useFlows.getState().add(b.flows, Math.max(0, b.evicted - prev));
+    useFlows.getState().add(b.flows, upstreamEvictions.onBatch(b));
   });
   const offState = api.flows.onState((st: FlowStreamState) => {
     if (!ours(st.streamId)) return;
@@ -188,6 +188,6 @@ export function subscribeFlowEvents(): () => void {
   return () => {
     offBatch();
     offState();
-    lastUpstreamEvicted = new Map();
+    upstreamEvictions.clear();
   };
 }
