@@ -20,7 +20,8 @@ export interface ContextList {
 
 export interface LoadProgress {
   loadId: string;
-  phase: 'connecting' | 'access-review' | 'discovery' | 'listing' | 'watching' | 'done' | 'failed' | 'cancelled';
+  phase:
+    'connecting' | 'access-review' | 'discovery' | 'listing' | 'watching' | 'done' | 'failed' | 'cancelled';
   /** resources finished / total */
   done: number;
   total: number;

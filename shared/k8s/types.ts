@@ -164,7 +164,12 @@ export interface DaemonSet extends KubeObject {
 export interface Deployment extends KubeObject {
   kind: 'Deployment';
   spec: { replicas?: number; selector?: LabelSelector; template: PodTemplate };
-  status?: { replicas?: number; readyReplicas?: number; availableReplicas?: number; updatedReplicas?: number };
+  status?: {
+    replicas?: number;
+    readyReplicas?: number;
+    availableReplicas?: number;
+    updatedReplicas?: number;
+  };
 }
 
 // ---------- networking.k8s.io/v1 NetworkPolicy ----------
@@ -302,7 +307,8 @@ export interface CiliumNetworkPolicy extends KubeObject {
 
 export interface CalicoPolicy extends KubeObject {
   /** projectcalico.org/v3 or crd.projectcalico.org/v1 */
-  kind: 'NetworkPolicy' | 'GlobalNetworkPolicy' | 'StagedNetworkPolicy' | 'StagedGlobalNetworkPolicy' | 'Tier';
+  kind:
+    'NetworkPolicy' | 'GlobalNetworkPolicy' | 'StagedNetworkPolicy' | 'StagedGlobalNetworkPolicy' | 'Tier';
   spec?: Record<string, unknown>;
 }
 

@@ -12,6 +12,7 @@ import {
   type InitialView,
   type WizardPrefill,
 } from '../app/startup-args';
+import { importLoginShellPath } from '../cluster/shell-path';
 import { ApiSession, createContextsHub, defaultDeps, isAllowedExternalUrl } from '../services';
 import { handleAppProtocol, registerAppScheme } from './app-protocol';
 import { registerApiHandlers } from './ipc-main';
@@ -57,8 +58,15 @@ if (!app.requestSingleInstanceLock({ cwd: userCwd() })) {
     if (process.platform !== 'darwin') app.quit();
   });
 
+  // Apps started from a desktop launcher lack the login shell's PATH, so kubeconfig exec plugins
+  // (aws, gke-gcloud-auth-plugin, kubelogin) would fail with ENOENT: import it first (5 s timeout).
+  const shellPath = importLoginShellPath().then((r) => {
+    if (!r.imported && r.error) log(`could not import the login shell PATH: ${r.error}`);
+  });
+
   app
     .whenReady()
+    .then(() => shellPath)
     .then(() => {
       hardenSession();
       handleAppProtocol(join(here, '..', 'renderer'));
