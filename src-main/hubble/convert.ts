@@ -11,9 +11,24 @@ export interface ProtoTimestamp {
   nanos?: number;
 }
 
+/** the last whole second converted: flows arrive in time order, so most share it */
+let lastSecond: number | undefined;
+let lastSecondText = '';
+
 export function tsToString(ts: ProtoTimestamp | undefined): string | undefined {
   if (!ts) return undefined;
-  return joinTimestamp(Number(ts.seconds ?? 0), ts.nanos ?? 0);
+  const seconds = Number(ts.seconds ?? 0);
+  const nanos = ts.nanos ?? 0;
+  if (seconds !== lastSecond) {
+    lastSecond = seconds;
+    lastSecondText = joinTimestamp(seconds, 0);
+  }
+  if (!nanos) return lastSecondText;
+  // as joinTimestamp: 3, 6 or 9 fraction digits
+  let frac = String(nanos).padStart(9, '0');
+  if (frac.endsWith('000000')) frac = frac.slice(0, 3);
+  else if (frac.endsWith('000')) frac = frac.slice(0, 6);
+  return `${lastSecondText.slice(0, -1)}.${frac}Z`;
 }
 
 export function stringToTs(s: string | undefined): ProtoTimestamp | undefined {

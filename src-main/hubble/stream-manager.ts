@@ -10,7 +10,7 @@ import { randomUUID } from 'node:crypto';
 import { buildFlowFilters, buildFlowRequest } from '@shared/flows/filter';
 import { exportFlowLines, parseFlowLines } from '@shared/flows/jsonl';
 import { selectFlows } from '@shared/flows/match';
-import { compareTimestamps, resolveFlowTime } from '@shared/flows/time';
+import { compareTimestamps, resolveFlowTime, splitTimestamp } from '@shared/flows/time';
 import type {
   Flow,
   FlowBatch,
@@ -116,6 +116,8 @@ class StreamRecord {
   recentOrder: string[] = [];
   recentHead = 0;
   maxTime?: string;
+  /** maxTime as [seconds, nanos] (split once, not on every flow) */
+  maxTimeParts?: [number, number];
   /** when the stream first went live (resume point when no flow arrived before a drop) */
   liveSince?: string;
   stopped = false;
@@ -364,7 +366,14 @@ export class FlowStreamManager extends EventEmitter<ManagerEvents> {
       rec.duplicates++;
       return;
     }
-    if (flow.time && (!rec.maxTime || compareTimestamps(flow.time, rec.maxTime) > 0)) rec.maxTime = flow.time;
+    if (flow.time) {
+      const t = splitTimestamp(flow.time);
+      const m = rec.maxTimeParts;
+      if (!m || t[0] > m[0] || (t[0] === m[0] && t[1] > m[1])) {
+        rec.maxTime = flow.time;
+        rec.maxTimeParts = t;
+      }
+    }
     rec.store.push(flow);
     rec.pending.push(flow);
     if (rec.pending.length >= this.opts.batchMaxFlows) this.flush(rec);
