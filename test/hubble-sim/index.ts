@@ -74,8 +74,12 @@ interface Entry {
   bytes?: Buffer;
 }
 
-/** messages a GetFlows call may have queued in grpc-js before the simulator waits for 'drain' */
-const WRITE_HIGH_WATER = 512;
+/**
+ * messages a GetFlows call may have queued in grpc-js: writing stops at the high mark and starts again
+ * when the queue is down to the low mark (not empty, so the connection never idles between batches)
+ */
+const WRITE_HIGH_WATER = 2048;
+const WRITE_LOW_WATER = 512;
 
 function timeKey(t: string | undefined): bigint {
   if (!t) return 0n;
@@ -214,13 +218,19 @@ export async function startHubbleSim(opts: HubbleSimOptions): Promise<HubbleSim>
           ? []
           : entries().filter((e) => inTime(e) && simRequestMatches(req, e.flow));
       if (req.number) history = req.first ? history.slice(0, req.number) : history.slice(-req.number);
-      // Writes in batches with backpressure: up to WRITE_HIGH_WATER messages queued in grpc-js, then wait
-      // for 'drain'. A follower keeps a cursor in the ring (like Hubble's ring reader); when it falls more
+      // Writes in batches with backpressure: up to WRITE_HIGH_WATER messages queued in grpc-js, then waits
+      // until they are down to WRITE_LOW_WATER. A follower keeps a cursor in the ring (like Hubble's ring reader); when it falls more
       // than the ring's capacity behind, the overwritten flows are reported as a LostEvent, as Hubble does.
       let next = 0; // index in history
       let cursor = seen; // next ring entry (n-th flow ever) to consider when following
       let waiting = false;
       let finished = false;
+      const written = () => {
+        if (waiting && call.writableLength <= WRITE_LOW_WATER) {
+          waiting = false;
+          pump();
+        }
+      };
       const done = () => {
         finished = true;
         followers.delete(pump);
@@ -230,7 +240,7 @@ export async function startHubbleSim(opts: HubbleSimOptions): Promise<HubbleSim>
         if (finished || waiting) return;
         while (call.writableLength < WRITE_HIGH_WATER) {
           if (next < history.length) {
-            call.write(encode(history[next++]!));
+            call.write(encode(history[next++]!), written);
             continue;
           }
           if (!req.follow) {
@@ -241,19 +251,15 @@ export async function startHubbleSim(opts: HubbleSimOptions): Promise<HubbleSim>
           if (cursor >= seen) return;
           const oldest = seen - held;
           if (cursor < oldest) {
-            call.write(lostResponse(oldest - cursor));
+            call.write(lostResponse(oldest - cursor), written);
             cursor = oldest;
             continue;
           }
           const e = ring[cursor++ % maxFlows]!;
           if (simRequestMatches(req, e.flow) && (since === undefined || e.key >= since))
-            call.write(encode(e));
+            call.write(encode(e), written);
         }
         waiting = true;
-        call.once('drain', () => {
-          waiting = false;
-          pump();
-        });
       }
       if (req.follow) followers.add(pump);
       call.on('cancelled', done);
