@@ -29,6 +29,8 @@ interface FlowsState {
   selected?: Flow;
   /** bumps on every change of `flows` so memoized views refresh without copying */
   version: number;
+  /** flows ever appended to `flows` (never goes down): `flows` holds numbers `appended - flows.length` .. `appended - 1` */
+  appended: number;
 
   add(flows: Flow[], evictedUpstream?: number): void;
   setPaused(p: boolean): void;
@@ -47,6 +49,7 @@ export const useFlows = create<FlowsState>((set, get) => ({
   held: [],
   importErrors: [],
   version: 0,
+  appended: 0,
 
   add(incoming, evictedUpstream = 0) {
     const s = get();
@@ -56,12 +59,16 @@ export const useFlows = create<FlowsState>((set, get) => ({
       set({ held: over ? held.slice(over) : held, evicted: s.evicted + over + evictedUpstream });
       return;
     }
-    const all = s.flows.length === 0 ? incoming.slice() : s.flows.concat(incoming);
-    const over = Math.max(0, all.length - s.bufferSize);
+    if (incoming.length === 0 && evictedUpstream === 0) return;
+    const over = Math.max(0, s.flows.length + incoming.length - s.bufferSize);
+    // one copy: keep the newest of the old flows, then the newest of the incoming ones
+    const kept = over >= s.flows.length ? [] : over > 0 ? s.flows.slice(over) : s.flows;
+    const fresh = over > s.flows.length ? incoming.slice(over - s.flows.length) : incoming;
     set({
-      flows: over ? all.slice(over) : all,
+      flows: kept.length === 0 ? fresh.slice() : kept.concat(fresh),
       evicted: s.evicted + over + evictedUpstream,
       version: s.version + 1,
+      appended: s.appended + incoming.length,
     });
   },
 
@@ -175,19 +182,69 @@ function ours(streamId: string): boolean {
 /** flows of a stream the host dropped before sending them (its own evictions are not ours to count twice) */
 const upstreamEvictions = new UpstreamEvictions();
 
-/** Wires flows.batch / flows.state events into the store. */
+/**
+ * Wires flows.batch / flows.state events into the store. Batches are coalesced into one store update per
+ * animation frame (the table cannot show more often), so a fast stream does not re-render per batch.
+ */
 export function subscribeFlowEvents(): () => void {
+  let pending: Flow[][] = [];
+  let pendingEvicted = 0;
+  let frame: (() => void) | undefined;
+  const flush = () => {
+    frame = undefined;
+    const batches = pending;
+    const evictedUpstream = pendingEvicted;
+    pending = [];
+    pendingEvicted = 0;
+    const flows = batches.length === 1 ? batches[0] : batches.flat();
+    useFlows.getState().add(flows, evictedUpstream);
+  };
   const offBatch = api.flows.onBatch((b: FlowBatch) => {
     if (!ours(b.streamId)) return;
-    useFlows.getState().add(b.flows, upstreamEvictions.onBatch(b));
+    pending.push(b.flows);
+    pendingEvicted += upstreamEvictions.onBatch(b);
+    frame ??= onNextFrame(flush);
   });
   const offState = api.flows.onState((st: FlowStreamState) => {
     if (!ours(st.streamId)) return;
+    // flows that arrived before this state change are applied first, in order
+    if (frame) {
+      frame();
+      flush();
+    }
     useFlows.setState({ stream: st });
   });
   return () => {
     offBatch();
     offState();
+    frame?.();
+    frame = undefined;
+    pending = [];
+    pendingEvicted = 0;
     upstreamEvictions.clear();
   };
+}
+
+/** Runs `fn` before the next paint (or soon, where there are no frames); returns a cancel function. */
+function onNextFrame(fn: () => void): () => void {
+  if (typeof requestAnimationFrame === 'function') {
+    // a hidden window gets no frames: fall back to a timer so the buffer still fills
+    let done = false;
+    const run = () => {
+      if (done) return;
+      done = true;
+      cancelAnimationFrame(raf);
+      clearTimeout(timer);
+      fn();
+    };
+    const raf = requestAnimationFrame(run);
+    const timer = setTimeout(run, 100);
+    return () => {
+      done = true;
+      cancelAnimationFrame(raf);
+      clearTimeout(timer);
+    };
+  }
+  const timer = setTimeout(fn, 16);
+  return () => clearTimeout(timer);
 }

@@ -12,6 +12,7 @@ import { FlowTable } from './FlowTable';
 import { FlowDetail } from './FlowDetail';
 import { flowRow, verdictClass } from './flow-format';
 import { loadDemoFlows } from './demo-flows';
+import { ShownFlowsTracker } from './shown-flows';
 import { toastError } from '../../stores/toasts';
 
 const stateWords: Record<string, string> = {
@@ -55,23 +56,22 @@ export function FlowsView() {
 
   useEffect(() => subscribeFlowEvents(), []);
 
-  const shown = useMemo(() => {
-    const test = filter.test;
-    return flows.filter((f) => {
-      if (nsFilter.length > 0) {
-        const r = flowRow(f);
-        if (!nsVisible(nsFilter, r.srcNs) && !nsVisible(nsFilter, r.dstNs)) return false;
-      }
-      return !test || test(f);
-    });
+  const appended = useFlows((s) => s.appended);
+  const test = useMemo(() => {
+    const t = filter.test;
+    if (nsFilter.length === 0) return t;
+    return (f: Flow) => {
+      const r = flowRow(f);
+      if (!nsVisible(nsFilter, r.srcNs) && !nsVisible(nsFilter, r.dstNs)) return false;
+      return !t || t(f);
+    };
+  }, [filter, nsFilter]);
+  const [tracker] = useState(() => new ShownFlowsTracker());
+  const { flows: shown, counts } = useMemo(
+    () => tracker.update(flows, appended, test),
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [flows, version, filter, nsFilter]);
-
-  const counts = useMemo(() => {
-    const c: Record<string, number> = {};
-    for (const f of shown) c[f.verdict ?? 'UNKNOWN'] = (c[f.verdict ?? 'UNKNOWN'] ?? 0) + 1;
-    return c;
-  }, [shown]);
+    [flows, version, appended, test],
+  );
 
   const command = toHubbleCommand(filter.opts);
   const canLive = summary?.source.type === 'context';
