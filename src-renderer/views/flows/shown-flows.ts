@@ -13,6 +13,9 @@ export interface ShownFlows {
  * `buffer` holds the flows with sequence numbers `appended - buffer.length` .. `appended - 1`, where
  * `appended` counts every flow ever appended to the buffer (it never goes down; a cleared buffer is one
  * whose flows were all evicted). A new `test` (filter) re-filters from scratch.
+ *
+ * The returned `flows` array is the tracker's own and changes in place on later calls (read its length
+ * per render); a new filter or a restart hands out a new array. `counts` is a new object on every change.
  */
 export class ShownFlowsTracker {
   private test: ((f: Flow) => boolean) | undefined;
@@ -37,27 +40,28 @@ export class ShownFlowsTracker {
     while (drop < this.seqs.length && this.seqs[drop] < start) drop++;
     const from = Math.max(this.appended, start);
     if (drop === 0 && from >= appended) return { flows: this.shown, counts: this.counts };
+    // updated in place (no copy of up to a whole buffer per batch); counts are a new object per change
     const counts = { ...this.counts };
     for (let i = 0; i < drop; i++) {
       const v = verdictKey(this.shown[i]);
       counts[v] -= 1;
       if (counts[v] === 0) delete counts[v];
     }
-    const seqs = this.seqs.slice(drop);
-    const shown = this.shown.slice(drop);
+    if (drop) {
+      this.seqs.splice(0, drop);
+      this.shown.splice(0, drop);
+    }
     for (let seq = from; seq < appended; seq++) {
       const f = buffer[seq - start];
       if (test && !test(f)) continue;
-      seqs.push(seq);
-      shown.push(f);
+      this.seqs.push(seq);
+      this.shown.push(f);
       const v = verdictKey(f);
       counts[v] = (counts[v] ?? 0) + 1;
     }
-    this.seqs = seqs;
-    this.shown = shown;
     this.counts = counts;
     this.appended = appended;
-    return { flows: shown, counts };
+    return { flows: this.shown, counts };
   }
 }
 
