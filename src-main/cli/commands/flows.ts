@@ -96,7 +96,7 @@ export function registerFlows(program: Command): void {
   program
     .command('flows')
     .description(
-      'Show Hubble flows like `hubble observe`: from Hubble Relay (port-forwarded), a server address, or a hubble -o json file',
+      'show Hubble flows like `hubble observe`: from Hubble Relay (port-forwarded), a server address, or a hubble -o json file',
     )
     .option(
       '--server <host:port>',
