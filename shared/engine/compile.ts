@@ -467,16 +467,24 @@ const byPriorityThenName = (a: PolicyIR, b: PolicyIR): number =>
   (a.ref.name < b.ref.name ? -1 : a.ref.name > b.ref.name ? 1 : 0) ||
   a.family.localeCompare(b.family);
 
+/** Policies in namespace/name order, so that results read the same whatever order the source listed them in. */
+function byNamespaceName<T extends { metadata?: { namespace?: string; name?: string } }>(
+  items: T[] | undefined,
+): T[] {
+  const key = (o: T) => `${o.metadata?.namespace ?? ''}/${o.metadata?.name ?? ''}`;
+  return [...(items ?? [])].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
+}
+
 export function compileSnapshot(snapshot: Snapshot): CompiledPolicies {
   const table = new PeerTable();
   const policies: PolicyIR[] = [];
-  for (const np of snapshot.networkPolicies ?? [])
+  for (const np of byNamespaceName(snapshot.networkPolicies))
     policies.push(compileNetworkPolicy(np, policies.length, table));
-  for (const anp of snapshot.adminNetworkPolicies ?? [])
+  for (const anp of byNamespaceName(snapshot.adminNetworkPolicies))
     policies.push(compileAdminNetworkPolicy(anp, policies.length, table));
-  for (const b of snapshot.baselineAdminNetworkPolicies ?? [])
+  for (const b of byNamespaceName(snapshot.baselineAdminNetworkPolicies))
     policies.push(compileBaselineAdminNetworkPolicy(b, policies.length, table));
-  for (const c of snapshot.clusterNetworkPolicies ?? [])
+  for (const c of byNamespaceName(snapshot.clusterNetworkPolicies))
     policies.push(compileClusterNetworkPolicy(c, policies.length, table));
   const npByNamespace = new Map<string, PolicyIR[]>();
   const admin: PolicyIR[] = [];

@@ -57,7 +57,7 @@ describe('demo snapshot: the four classic failures', () => {
     });
     expect(pol.rules[0].portMatched).toBe(true);
     expect(t.explanation).toContain(
-      'Ingress to backend/api-5c6d7f8b9-abcde is denied: it is isolated by backend/default-deny-ingress, backend/allow-from-frontend, backend/allow-payments-to-api, backend/allow-prometheus-scrape, and no rule admits frontend/web-7d9f8b6c5-x2k4p on 8080/TCP.',
+      'Ingress to backend/api-5c6d7f8b9-abcde is denied: it is isolated by backend/allow-from-frontend, backend/allow-payments-to-api, backend/allow-prometheus-scrape, backend/default-deny-ingress, and no rule admits frontend/web-7d9f8b6c5-x2k4p on 8080/TCP.',
     );
     expect(t.explanation).toContain(
       "backend/allow-from-frontend's peer 1 needs namespace label name=frontend; namespace frontend has no label `name` (it has kubernetes.io/metadata.name=frontend).",
