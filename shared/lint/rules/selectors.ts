@@ -223,75 +223,87 @@ function nsSelectorFinding(
   };
 }
 
+/** Calls `visit` with the peer list of every ingress (`from`) and egress (`to`) rule of a NetworkPolicy. */
+function forEachRulePeers(
+  np: NetworkPolicy,
+  visit: (
+    dir: 'ingress' | 'egress',
+    key: 'from' | 'to',
+    ruleIndex: number,
+    peers: (NetworkPolicyPeer | null)[],
+  ) => void,
+): void {
+  for (const [dir, key] of [
+    ['ingress', 'from'],
+    ['egress', 'to'],
+  ] as const) {
+    const rules = (np.spec?.[dir] ?? []) as Array<{
+      from?: NetworkPolicyPeer[];
+      to?: NetworkPolicyPeer[];
+    } | null>;
+    rules.forEach((rule, i) => visit(dir, key, i, (rule?.[key] ?? []) as (NetworkPolicyPeer | null)[]));
+  }
+}
+
 export function selectorPeers(ctx: LintContext, out: LintFinding[]): void {
   for (const np of ctx.snapshot.networkPolicies) {
     const ns = np.metadata.namespace ?? 'default';
-    for (const [dir, key] of [
-      ['ingress', 'from'],
-      ['egress', 'to'],
-    ] as const) {
-      const rules = (np.spec?.[dir] ?? []) as Array<{
-        from?: NetworkPolicyPeer[];
-        to?: NetworkPolicyPeer[];
-      } | null>;
-      rules.forEach((rule, i) => {
-        const peers = (rule?.[key] ?? []) as (NetworkPolicyPeer | null)[];
-        peers.forEach((peer, j) => {
-          if (!peer || peer.ipBlock) return;
-          const where = `${policyWhere(np)} ${dir}[${i}].${key}[${j}]`;
-          if (peer.namespaceSelector && namespacesMatching(ctx, peer.namespaceSelector).length === 0) {
-            out.push(
-              nsSelectorFinding(ctx, np, 'NetworkPolicy', where, peer.namespaceSelector, [
-                'spec',
-                dir,
-                i,
-                key,
-                j,
-                'namespaceSelector',
-              ]),
-            );
-            return;
-          }
-          if (!peer.podSelector || isEmptySelector(peer.podSelector)) return;
-          const matched = podsMatchingPeer(ctx, ns, peer) ?? [];
-          if (matched.length) return;
-          const scope = peer.namespaceSelector
-            ? namespacesMatching(ctx, peer.namespaceSelector).flatMap((n) => ctx.podsByNs.get(n) ?? [])
-            : (ctx.podsByNs.get(ns) ?? []);
-          const suggestion = suggestLabelFix(
-            peer.podSelector,
-            scope.map((p) => p.metadata.labels ?? {}),
+    forEachRulePeers(np, (dir, key, i, peers) => {
+      peers.forEach((peer, j) => {
+        if (!peer || peer.ipBlock) return;
+        const where = `${policyWhere(np)} ${dir}[${i}].${key}[${j}]`;
+        if (peer.namespaceSelector && namespacesMatching(ctx, peer.namespaceSelector).length === 0) {
+          out.push(
+            nsSelectorFinding(ctx, np, 'NetworkPolicy', where, peer.namespaceSelector, [
+              'spec',
+              dir,
+              i,
+              key,
+              j,
+              'namespaceSelector',
+            ]),
           );
-          let message = `${where}: podSelector ${formatSelector(peer.podSelector)} matches no pod${peer.namespaceSelector ? ` in namespaces ${formatSelector(peer.namespaceSelector)}` : ` in namespace ${ns} (without a namespaceSelector a podSelector peer only looks in the policy's own namespace)`}.`;
-          let fix;
-          if (suggestion) {
-            message += ` Did you mean ${suggestion.key}=${suggestion.to}?`;
-            fix = patchFix(
-              np,
-              `Change ${suggestion.key}=${suggestion.from} to ${suggestion.key}=${suggestion.to}`,
-              (copy) => {
-                const p = ((((copy.spec as Obj)[dir] as Obj[])[i][key] as Obj[])[j].podSelector as Obj)
-                  .matchLabels as Obj;
-                p[suggestion.key] = suggestion.to;
-              },
-            );
-          } else if (!peer.namespaceSelector) {
-            const elsewhere = ctx.pods.filter(
-              (p) => p.metadata.namespace !== ns && matchesSelector(peer.podSelector!, p.metadata.labels),
-            );
-            if (elsewhere.length)
-              message += ` Matching pods exist in other namespaces (${listSome(podNames(elsewhere), 3)}): add a namespaceSelector to the same peer.`;
-          }
-          out.push({
-            rule: 'peer-matches-no-pod',
-            severity: 'warning',
-            object: refOf(np),
-            message,
-            ...(fix ? { fix } : {}),
-          });
+          return;
+        }
+        if (!peer.podSelector || isEmptySelector(peer.podSelector)) return;
+        const matched = podsMatchingPeer(ctx, ns, peer) ?? [];
+        if (matched.length) return;
+        const scope = peer.namespaceSelector
+          ? namespacesMatching(ctx, peer.namespaceSelector).flatMap((n) => ctx.podsByNs.get(n) ?? [])
+          : (ctx.podsByNs.get(ns) ?? []);
+        const suggestion = suggestLabelFix(
+          peer.podSelector,
+          scope.map((p) => p.metadata.labels ?? {}),
+        );
+        let message = `${where}: podSelector ${formatSelector(peer.podSelector)} matches no pod${peer.namespaceSelector ? ` in namespaces ${formatSelector(peer.namespaceSelector)}` : ` in namespace ${ns} (without a namespaceSelector a podSelector peer only looks in the policy's own namespace)`}.`;
+        let fix;
+        if (suggestion) {
+          message += ` Did you mean ${suggestion.key}=${suggestion.to}?`;
+          fix = patchFix(
+            np,
+            `Change ${suggestion.key}=${suggestion.from} to ${suggestion.key}=${suggestion.to}`,
+            (copy) => {
+              const p = ((((copy.spec as Obj)[dir] as Obj[])[i][key] as Obj[])[j].podSelector as Obj)
+                .matchLabels as Obj;
+              p[suggestion.key] = suggestion.to;
+            },
+          );
+        } else if (!peer.namespaceSelector) {
+          const elsewhere = ctx.pods.filter(
+            (p) => p.metadata.namespace !== ns && matchesSelector(peer.podSelector!, p.metadata.labels),
+          );
+          if (elsewhere.length)
+            message += ` Matching pods exist in other namespaces (${listSome(podNames(elsewhere), 3)}): add a namespaceSelector to the same peer.`;
+        }
+        out.push({
+          rule: 'peer-matches-no-pod',
+          severity: 'warning',
+          object: refOf(np),
+          message,
+          ...(fix ? { fix } : {}),
         });
       });
-    }
+    });
   }
   // cluster-scoped policies: subjects and peers with namespace selectors that match nothing
   for (const [kind, list] of [
@@ -353,52 +365,42 @@ function onlyKeys(peer: NetworkPolicyPeer | null, ...keys: (keyof NetworkPolicyP
 export function peersLookLikeAnd(ctx: LintContext, out: LintFinding[]): void {
   for (const np of ctx.snapshot.networkPolicies) {
     const ns = np.metadata.namespace ?? 'default';
-    for (const [dir, key] of [
-      ['ingress', 'from'],
-      ['egress', 'to'],
-    ] as const) {
-      const rules = (np.spec?.[dir] ?? []) as Array<{
-        from?: NetworkPolicyPeer[];
-        to?: NetworkPolicyPeer[];
-      } | null>;
-      rules.forEach((rule, i) => {
-        const peers = (rule?.[key] ?? []) as (NetworkPolicyPeer | null)[];
-        const nsIdx = peers.findIndex((p) => onlyKeys(p, 'namespaceSelector'));
-        const podIdx = peers.findIndex((p) => onlyKeys(p, 'podSelector'));
-        if (nsIdx === -1 || podIdx === -1) return;
-        const nsSel = peers[nsIdx]!.namespaceSelector!;
-        const podSel = peers[podIdx]!.podSelector!;
-        if (isEmptySelector(nsSel) && isEmptySelector(podSel)) return;
-        const namespaces = namespacesMatching(ctx, nsSel);
-        const nsPods = namespaces.flatMap((n) => ctx.podsByNs.get(n) ?? []);
-        const intended = nsPods.filter((p) => matchesSelector(podSel, p.metadata.labels));
-        const localMatches = (ctx.podsByNs.get(ns) ?? []).filter((p) =>
-          matchesSelector(podSel, p.metadata.labels),
-        );
-        const extra = nsPods.filter((p) => !matchesSelector(podSel, p.metadata.labels));
-        const verb = dir === 'ingress' ? 'allows traffic from' : 'allows traffic to';
-        let message =
-          `${policyWhere(np)} ${dir}[${i}] lists namespaceSelector ${formatSelector(nsSel)} and podSelector ${formatSelector(podSel)} as two separate peers, which are ORed: ` +
-          `it ${verb} every pod in namespaces ${formatSelector(nsSel)} (${namespaces.length ? listSome(namespaces) : 'none'}) OR pods ${formatSelector(podSel)} in namespace ${ns}.`;
-        if (intended.length && !localMatches.length)
-          message += ` Pods ${formatSelector(podSel)} exist only in the selected namespaces (${listSome(podNames(intended), 3)}), so one peer with both selectors (AND) was probably meant.`;
-        if (extra.length) message += ` As written it also ${verb} ${listSome(podNames(extra), 3)}.`;
-        const fix = patchFix(
-          np,
-          `Put both selectors in one peer (pods ${formatSelector(podSel)} in namespaces ${formatSelector(nsSel)}): remove the "-" in front of podSelector`,
-          (copy) => {
-            const list = ((copy.spec as Obj)[dir] as Obj[])[i][key] as Obj[];
-            const merged = {
-              namespaceSelector: list[nsIdx].namespaceSelector,
-              podSelector: list[podIdx].podSelector,
-            };
-            const kept = list.filter((_, k) => k !== nsIdx && k !== podIdx);
-            kept.splice(Math.min(nsIdx, podIdx), 0, merged);
-            ((copy.spec as Obj)[dir] as Obj[])[i][key] = kept;
-          },
-        );
-        out.push({ rule: 'peers-look-like-and', severity: 'warning', object: refOf(np), message, fix });
-      });
-    }
+    forEachRulePeers(np, (dir, key, i, peers) => {
+      const nsIdx = peers.findIndex((p) => onlyKeys(p, 'namespaceSelector'));
+      const podIdx = peers.findIndex((p) => onlyKeys(p, 'podSelector'));
+      if (nsIdx === -1 || podIdx === -1) return;
+      const nsSel = peers[nsIdx]!.namespaceSelector!;
+      const podSel = peers[podIdx]!.podSelector!;
+      if (isEmptySelector(nsSel) && isEmptySelector(podSel)) return;
+      const namespaces = namespacesMatching(ctx, nsSel);
+      const nsPods = namespaces.flatMap((n) => ctx.podsByNs.get(n) ?? []);
+      const intended = nsPods.filter((p) => matchesSelector(podSel, p.metadata.labels));
+      const localMatches = (ctx.podsByNs.get(ns) ?? []).filter((p) =>
+        matchesSelector(podSel, p.metadata.labels),
+      );
+      const extra = nsPods.filter((p) => !matchesSelector(podSel, p.metadata.labels));
+      const verb = dir === 'ingress' ? 'allows traffic from' : 'allows traffic to';
+      let message =
+        `${policyWhere(np)} ${dir}[${i}] lists namespaceSelector ${formatSelector(nsSel)} and podSelector ${formatSelector(podSel)} as two separate peers, which are ORed: ` +
+        `it ${verb} every pod in namespaces ${formatSelector(nsSel)} (${namespaces.length ? listSome(namespaces) : 'none'}) OR pods ${formatSelector(podSel)} in namespace ${ns}.`;
+      if (intended.length && !localMatches.length)
+        message += ` Pods ${formatSelector(podSel)} exist only in the selected namespaces (${listSome(podNames(intended), 3)}), so one peer with both selectors (AND) was probably meant.`;
+      if (extra.length) message += ` As written it also ${verb} ${listSome(podNames(extra), 3)}.`;
+      const fix = patchFix(
+        np,
+        `Put both selectors in one peer (pods ${formatSelector(podSel)} in namespaces ${formatSelector(nsSel)}): remove the "-" in front of podSelector`,
+        (copy) => {
+          const list = ((copy.spec as Obj)[dir] as Obj[])[i][key] as Obj[];
+          const merged = {
+            namespaceSelector: list[nsIdx].namespaceSelector,
+            podSelector: list[podIdx].podSelector,
+          };
+          const kept = list.filter((_, k) => k !== nsIdx && k !== podIdx);
+          kept.splice(Math.min(nsIdx, podIdx), 0, merged);
+          ((copy.spec as Obj)[dir] as Obj[])[i][key] = kept;
+        },
+      );
+      out.push({ rule: 'peers-look-like-and', severity: 'warning', object: refOf(np), message, fix });
+    });
   }
 }
