@@ -5,11 +5,14 @@ import { dirname, join } from 'node:path';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
-export async function buildNodeEntries() {
+const DEFAULT_ENTRIES = { 'cli/index': 'src-main/cli/entry.ts', 'host/index': 'src-main/host/entry.ts' };
+
+/** Builds the Node entries; tests pass their own `outdir` (and entries) so parallel runs never share a bundle. */
+export async function buildNodeEntries({ outdir = 'out', entries = DEFAULT_ENTRIES } = {}) {
   await build({
     absWorkingDir: root,
-    entryPoints: { 'cli/index': 'src-main/cli/entry.ts', 'host/index': 'src-main/host/entry.ts' },
-    outdir: 'out',
+    entryPoints: entries,
+    outdir,
     outExtension: { '.js': '.mjs' },
     bundle: true,
     // Code splitting keeps dynamic imports lazy: `netpol-doctor --help` or `trace` on a file never

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
+import { buildNodeEntries } from '../../../scripts/build-cli.mjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
@@ -59,19 +59,7 @@ async function trace(from: string, to: string, port: string): Promise<TraceJson>
 }
 
 beforeAll(async () => {
-  await build({
-    absWorkingDir: root,
-    entryPoints: { index: 'src-main/cli/entry.ts' },
-    outdir: privateOut,
-    outExtension: { '.js': '.mjs' },
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node22',
-    packages: 'external',
-    alias: { '@shared': './shared' },
-    logLevel: 'warning',
-  });
+  await buildNodeEntries({ outdir: privateOut, entries: { index: 'src-main/cli/entry.ts' } });
 }, 120_000);
 
 it('the launcher bin/netpol-doctor.mjs runs the trace command', async () => {

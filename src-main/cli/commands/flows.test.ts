@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
+import { buildNodeEntries } from '../../../scripts/build-cli.mjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildFlowRequest } from '@shared/flows/filter';
 import { parseFlowLines } from '@shared/flows/jsonl';
@@ -25,19 +25,7 @@ let k8s: K8sSim;
 const kubeconfig = join(tmp, 'config');
 
 beforeAll(async () => {
-  await build({
-    absWorkingDir: root,
-    entryPoints: { index: 'src-main/cli/entry.ts' },
-    outdir: privateOut,
-    outExtension: { '.js': '.mjs' },
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node22',
-    packages: 'external',
-    alias: { '@shared': './shared' },
-    logLevel: 'warning',
-  });
+  await buildNodeEntries({ outdir: privateOut, entries: { index: 'src-main/cli/entry.ts' } });
   hubble = await startHubbleSim({ flows: demo, maxFlows: 10_000 });
   k8s = await startK8sSim({ scenario: DEMO_SCENARIO_PATH });
   k8s.setPortForwardTarget('kube-system', 'hubble-relay-6b9c7d8f5-zx7vq', 4245, hubble.port);

@@ -1,0 +1,4 @@
+export function buildNodeEntries(options?: {
+  outdir?: string;
+  entries?: Record<string, string>;
+}): Promise<void>;
