@@ -190,13 +190,13 @@ export function directionNearMisses(
                 closeValue(m, max) ||
                 closeKey(m, peerLabels(m), max) !== undefined,
             );
-            if (!fixable) {
+            const reportIfSelectsNoPod = () => {
               if (
                 irPeer.kind === 'pods' &&
                 irPeer.pods &&
                 Object.keys(irPeer.pods).length > 0 &&
                 podsSelectedBy(ctx, irPeer) === 0
-              ) {
+              )
                 push(
                   {
                     code: 'selector-matches-no-pod',
@@ -206,7 +206,9 @@ export function directionNearMisses(
                   },
                   `nopod/${policyLabel(p)}/${ri}/${pi}`,
                 );
-              }
+            };
+            if (!fixable) {
+              reportIfSelectsNoPod();
               return;
             }
             for (const m of pe.mismatches) {
@@ -286,22 +288,7 @@ export function directionNearMisses(
                 );
               }
             }
-            if (
-              irPeer.kind === 'pods' &&
-              irPeer.pods &&
-              Object.keys(irPeer.pods).length > 0 &&
-              podsSelectedBy(ctx, irPeer) === 0
-            ) {
-              push(
-                {
-                  code: 'selector-matches-no-pod',
-                  policy: p.ref,
-                  direction: dir,
-                  message: `${policyLabel(p)}'s ${dir} rule ${re.index + 1}, peer ${pi + 1} (${pe.description}) selects no pod in the cluster.`,
-                },
-                `nopod/${policyLabel(p)}/${ri}/${pi}`,
-              );
-            }
+            reportIfSelectsNoPod();
           });
         } else if (re.peerMatched) {
           for (const pt of re.ports) {
