@@ -80,7 +80,7 @@ describe('buildFlowFilters: hubble observe flags → allow/deny FlowFilter lists
     expect(() => buildFlowFilters({ protocol: ['sctp'] })).toThrow(/invalid --protocol/);
     expect(() => buildFlowFilters({ type: ['nonsense'] })).toThrow(/invalid --type/);
     expect(() => buildFlowFilters({ label: ['a=b'], fromLabel: ['c=d'] })).toThrow(
-      /--from-label and --label cannot be combined/,
+      /filters --label and --from-label cannot be combined/,
     );
     expect(() => buildFlowFilters({ namespace: ['a'], fromPod: ['a/b'] })).toThrow(/cannot be combined/);
   });

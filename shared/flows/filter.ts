@@ -6,14 +6,19 @@
  * next flag to the deny list. Also the inverse: the equivalent `hubble observe` command line.
  */
 import { dropReasonNumber, EVENT_TYPES, TRACE_POINTS, VERDICTS } from './enums';
+import { FILTER_FLAGS } from './filter-flags';
+import { compileFilter } from './match';
 import { resolveFlowTime } from './time';
 import type {
   EventTypeFilter,
   FlowFilter,
+  FlowWorkload,
   FlowFilterNegations,
   FlowFilterOptions,
   FlowRequest,
 } from './types';
+
+export { FILTER_FLAGS } from './filter-flags';
 
 export class FlowFilterError extends Error {
   constructor(message: string) {
@@ -27,26 +32,65 @@ export const DEFAULT_FLOW_PRINT_COUNT = 20;
 
 const PROTOCOLS = ['icmp', 'icmpv4', 'icmpv6', 'tcp', 'udp', 'dns', 'http', 'kafka'];
 
-/** Flags that cannot be combined (subset of the CLI's conflict groups that concern our flags). */
+/**
+ * Flags that cannot be combined: the hubble CLI's conflict groups (flows_filter.go newFlowFilter), in its
+ * order, so a conflict is reported with the same two flag names the CLI prints.
+ */
 const CONFLICTS: string[][] = [
-  ['from-ip', 'ip', 'namespace'],
-  ['from-ip', 'ip', 'from-pod', 'pod'],
-  ['to-ip', 'ip', 'namespace'],
-  ['to-ip', 'ip', 'to-pod', 'pod'],
-  ['to-pod', 'namespace'],
-  ['from-pod', 'namespace'],
+  [
+    'from-fqdn',
+    'from-ip',
+    'ip',
+    'fqdn',
+    'from-namespace',
+    'namespace',
+    'from-all-namespaces',
+    'all-namespaces',
+  ],
+  ['from-fqdn', 'from-ip', 'ip', 'fqdn', 'from-pod', 'pod'],
+  ['to-fqdn', 'to-ip', 'ip', 'fqdn', 'to-namespace', 'namespace', 'to-all-namespaces', 'all-namespaces'],
+  ['to-fqdn', 'to-ip', 'ip', 'fqdn', 'to-pod', 'pod'],
+  ['to-pod', 'namespace', 'all-namespaces'],
+  ['from-pod', 'namespace', 'all-namespaces'],
+  ['to-service', 'namespace', 'all-namespaces'],
+  ['from-service', 'namespace', 'all-namespaces'],
   ['label', 'from-label'],
   ['label', 'to-label'],
+  ['service', 'from-service'],
+  ['service', 'to-service'],
   ['port', 'to-port'],
   ['port', 'from-port'],
+  ['identity', 'to-identity'],
+  ['identity', 'from-identity'],
+  ['workload', 'to-workload'],
+  ['workload', 'from-workload'],
 ];
+
+/** Reserved security identities by the names the CLI accepts (cilium pkg/identity), in identity order. */
+export const RESERVED_IDENTITIES: Record<string, number> = {
+  host: 1,
+  world: 2,
+  unmanaged: 3,
+  health: 4,
+  init: 5,
+  'remote-node': 6,
+  'kube-apiserver': 7,
+  ingress: 8,
+  'world-ipv4': 9,
+  'world-ipv6': 10,
+};
+
+const TCP_FLAG_NAMES = ['SYN', 'FIN', 'RST', 'PSH', 'ACK', 'URG', 'ECE', 'CWR', 'NS'];
 
 type Side = 'left' | 'right';
 
 class FilterTracker {
   left?: FlowFilter;
   right?: FlowFilter;
+  /** --namespace (either side), --from-namespace, --to-namespace */
   ns: string[] = [];
+  srcNs: string[] = [];
+  dstNs: string[] = [];
   changed: string[] = [];
 
   private ensure(side: Side): FlowFilter {
@@ -64,17 +108,44 @@ class FilterTracker {
   }
 
   flowFilters(): FlowFilter[] {
-    if (!this.left && !this.right && this.ns.length === 0) return [];
+    if (!this.left && !this.right && !this.ns.length && !this.srcNs.length && !this.dstNs.length) return [];
     const left = this.ensure('left');
     const right = this.ensure('right');
+    if (this.dstNs.length) {
+      applyDestNamespaces(left, this.dstNs);
+      applyDestNamespaces(right, this.dstNs);
+    }
+    if (this.srcNs.length) {
+      applySourceNamespaces(left, this.srcNs);
+      applySourceNamespaces(right, this.srcNs);
+    }
     if (this.ns.length) {
-      if (!left.source_pod?.length && !left.source_service?.length) left.source_pod = [''];
-      left.source_pod = addNamespaces(left.source_pod!, this.ns);
-      if (!right.destination_pod?.length && !right.destination_service?.length) right.destination_pod = [''];
-      right.destination_pod = addNamespaces(right.destination_pod!, this.ns);
+      applySourceNamespaces(left, this.ns);
+      applyDestNamespaces(right, this.ns);
     }
     return deepEqual(left, right) ? [left] : [left, right];
   }
+}
+
+function applySourceNamespaces(f: FlowFilter, ns: string[]): void {
+  if (!f.source_pod?.length && !f.source_service?.length) f.source_pod = [''];
+  setList(f, 'source_pod', addNamespaces(f.source_pod ?? [], ns));
+  setList(f, 'source_service', addNamespaces(f.source_service ?? [], ns));
+}
+
+function applyDestNamespaces(f: FlowFilter, ns: string[]): void {
+  if (!f.destination_pod?.length && !f.destination_service?.length) f.destination_pod = [''];
+  setList(f, 'destination_pod', addNamespaces(f.destination_pod ?? [], ns));
+  setList(f, 'destination_service', addNamespaces(f.destination_service ?? [], ns));
+}
+
+function setList(
+  f: FlowFilter,
+  key: 'source_pod' | 'source_service' | 'destination_pod' | 'destination_service',
+  v: string[],
+): void {
+  if (v.length) f[key] = v;
+  else delete f[key];
 }
 
 function addNamespaces(filter: string[], ns: string[]): string[] {
@@ -85,6 +156,11 @@ function addNamespaces(filter: string[], ns: string[]): string[] {
     else for (const n of ns) res.push(`${n}/${f}`);
   }
   return res;
+}
+
+function namespaceFromName(name: string): string {
+  const parts = name.split('/');
+  return parts.length > 1 ? parts[0] : '';
 }
 
 function deepEqual(a: unknown, b: unknown): boolean {
@@ -136,14 +212,76 @@ export function parseEventType(val: string): EventTypeFilter {
   return f;
 }
 
+/** `[kind/]name` → Workload, as the CLI's parseWorkload (`Deployment/web`, `web`, `Deployment/`, ``). */
+export function parseWorkload(val: string): FlowWorkload {
+  if (val === '') return {};
+  const slash = val.indexOf('/');
+  const [kind, name] = slash < 0 ? ['', val] : [val.slice(0, slash), val.slice(slash + 1)];
+  const w: FlowWorkload = {};
+  if (name) w.name = name;
+  if (kind) w.kind = kind;
+  return w;
+}
+
+/** A security identity: a reserved name or a number (Go ParseUint base 0: 42, 0x2a, 0o52, 0b101010). */
+export function parseIdentity(val: string): number {
+  const reserved = RESERVED_IDENTITIES[val];
+  if (reserved !== undefined) return reserved;
+  const m = /^(?:0[xX]([0-9a-fA-F]+)|0[oO]?([0-7]+)|0[bB]([01]+)|([1-9][0-9]*|0))$/.exec(val);
+  const n = !m
+    ? NaN
+    : m[1] !== undefined
+      ? parseInt(m[1], 16)
+      : m[2] !== undefined
+        ? parseInt(m[2], 8)
+        : m[3] !== undefined
+          ? parseInt(m[3], 2)
+          : Number(m[4]);
+  if (!Number.isInteger(n) || n > 0xffffffff)
+    throw new FlowFilterError(
+      `invalid security identity, expected one of [${Object.keys(RESERVED_IDENTITIES).join(' ')}] or a numeric value`,
+    );
+  return n;
+}
+
+/** `syn,ack` → TCPFlags {SYN: true, ACK: true} (all must be set on a flow), as the CLI's parseTCPFlags. */
+export function parseTcpFlags(val: string): Record<string, boolean> {
+  const flags: Record<string, boolean> = {};
+  for (const f of val.split(',')) {
+    const up = f.toUpperCase();
+    if (!TCP_FLAG_NAMES.includes(up)) throw new FlowFilterError(`unknown tcp flag: ${f}`);
+    flags[up] = true;
+  }
+  return flags;
+}
+
+function checkConflicts(t: FilterTracker): void {
+  for (const group of CONFLICTS)
+    for (const flag of group) {
+      if (!t.changed.includes(flag)) continue;
+      for (const other of group)
+        if (other !== flag && t.changed.includes(other))
+          throw new FlowFilterError(`filters --${flag} and --${other} cannot be combined`);
+    }
+}
+
 function setFlag(t: FilterTracker, name: string, val: string): void {
   if (!t.changed.includes(name)) t.changed.push(name);
-  for (const group of CONFLICTS) {
-    if (!group.includes(name)) continue;
-    const other = group.find((g) => g !== name && t.changed.includes(g));
-    if (other) throw new FlowFilterError(`filters --${name} and --${other} cannot be combined`);
-  }
+  checkConflicts(t);
   switch (name) {
+    case 'uuid':
+      t.apply((f) => push(f, 'uuid', val));
+      break;
+    case 'fqdn':
+      t.applyLeft((f) => push(f, 'source_fqdn', val));
+      t.applyRight((f) => push(f, 'destination_fqdn', val));
+      break;
+    case 'from-fqdn':
+      t.apply((f) => push(f, 'source_fqdn', val));
+      break;
+    case 'to-fqdn':
+      t.apply((f) => push(f, 'destination_fqdn', val));
+      break;
     case 'pod':
       t.applyLeft((f) => push(f, 'source_pod', val));
       t.applyRight((f) => push(f, 'destination_pod', val));
@@ -164,6 +302,12 @@ function setFlag(t: FilterTracker, name: string, val: string): void {
     case 'to-ip':
       t.apply((f) => push(f, 'destination_ip', val));
       break;
+    case 'ipv4':
+      t.apply((f) => push(f, 'ip_version', 'IPv4'));
+      break;
+    case 'ipv6':
+      t.apply((f) => push(f, 'ip_version', 'IPv6'));
+      break;
     case 'label':
       t.applyLeft((f) => push(f, 'source_label', val));
       t.applyRight((f) => push(f, 'destination_label', val));
@@ -176,6 +320,22 @@ function setFlag(t: FilterTracker, name: string, val: string): void {
       break;
     case 'namespace':
       t.ns.push(val);
+      break;
+    case 'from-namespace':
+      t.srcNs.push(val);
+      break;
+    case 'to-namespace':
+      t.dstNs.push(val);
+      break;
+    case 'service':
+      t.applyLeft((f) => push(f, 'source_service', val));
+      t.applyRight((f) => push(f, 'destination_service', val));
+      break;
+    case 'from-service':
+      t.apply((f) => push(f, 'source_service', val));
+      break;
+    case 'to-service':
+      t.apply((f) => push(f, 'destination_service', val));
       break;
     case 'port':
       t.applyLeft((f) => push(f, 'source_port', val));
@@ -202,6 +362,18 @@ function setFlag(t: FilterTracker, name: string, val: string): void {
       t.apply((f) => push(f, 'drop_reason_desc', v));
       break;
     }
+    case 'http-status':
+      t.apply((f) => push(f, 'http_status_code', val));
+      break;
+    case 'http-method':
+      t.apply((f) => push(f, 'http_method', val));
+      break;
+    case 'http-path':
+      t.apply((f) => push(f, 'http_path', val));
+      break;
+    case 'http-url':
+      t.apply((f) => push(f, 'http_url', val));
+      break;
     case 'type': {
       const ev = parseEventType(val);
       t.apply((f) => push(f, 'event_type', { ...ev }));
@@ -213,47 +385,132 @@ function setFlag(t: FilterTracker, name: string, val: string): void {
       t.apply((f) => push(f, 'protocol', val.toLowerCase()));
       break;
     }
+    case 'workload': {
+      const w = parseWorkload(val);
+      t.applyLeft((f) => push(f, 'source_workload', { ...w }));
+      t.applyRight((f) => push(f, 'destination_workload', { ...w }));
+      break;
+    }
+    case 'from-workload': {
+      const w = parseWorkload(val);
+      t.apply((f) => push(f, 'source_workload', { ...w }));
+      break;
+    }
+    case 'to-workload': {
+      const w = parseWorkload(val);
+      t.apply((f) => push(f, 'destination_workload', { ...w }));
+      break;
+    }
+    case 'identity': {
+      const id = parseIdentity(val);
+      t.applyLeft((f) => push(f, 'source_identity', id));
+      t.applyRight((f) => push(f, 'destination_identity', id));
+      break;
+    }
+    case 'from-identity': {
+      const id = parseIdentity(val);
+      t.apply((f) => push(f, 'source_identity', id));
+      break;
+    }
+    case 'to-identity': {
+      const id = parseIdentity(val);
+      t.apply((f) => push(f, 'destination_identity', id));
+      break;
+    }
+    case 'node-name':
+      t.apply((f) => push(f, 'node_name', val));
+      break;
+    case 'cluster':
+      t.applyLeft((f) => push(f, 'source_cluster_name', val));
+      t.applyRight((f) => push(f, 'destination_cluster_name', val));
+      break;
+    case 'from-cluster':
+      t.apply((f) => push(f, 'source_cluster_name', val));
+      break;
+    case 'to-cluster':
+      t.apply((f) => push(f, 'destination_cluster_name', val));
+      break;
+    case 'tcp-flags': {
+      const flags = parseTcpFlags(val);
+      t.apply((f) => push(f, 'tcp_flags', { ...flags }));
+      break;
+    }
+    case 'traffic-direction': {
+      const td = val.toLowerCase();
+      if (td !== 'ingress' && td !== 'egress')
+        throw new FlowFilterError(`${td}: invalid traffic direction, expected ingress or egress`);
+      t.apply((f) => push(f, 'traffic_direction', td.toUpperCase()));
+      break;
+    }
     default:
       throw new FlowFilterError(`unknown filter flag --${name}`);
   }
-  checkNamespaceConflicts(t);
+  checkNamespaceConflicts(t, t.left);
+  checkNamespaceConflicts(t, t.right);
 }
 
-function checkNamespaceConflicts(t: FilterTracker): void {
-  for (const f of [t.left, t.right]) {
-    for (const name of [...(f?.source_pod ?? []), ...(f?.destination_pod ?? [])]) {
-      const nn = name.includes('/') ? name.split('/')[0] : '';
-      for (const ns of t.ns)
-        if (nn !== '' && nn !== ns)
-          throw new FlowFilterError(`namespace conflict: "${ns}" does not contain "${name}"`);
+function nsConflicts(nss: string[], names: string[] | undefined): string | undefined {
+  for (const ns of nss)
+    for (const name of names ?? []) {
+      const nn = namespaceFromName(name);
+      if (nn !== '' && nn !== ns) return `namespace conflict: "${ns}" does not contain "${name}"`;
     }
-  }
+  return undefined;
 }
 
-/** The flags of one option set, in the order the command line shows them. */
-function flagList(o: FlowFilterNegations): [string, string][] {
-  const out: [string, string][] = [];
-  const add = (flag: string, vals: (string | number)[] | undefined) => {
-    for (const v of vals ?? []) out.push([flag, String(v)]);
-  };
-  add('verdict', o.verdict);
-  add('drop-reason-desc', o.dropReasonDesc);
-  add('type', o.type);
-  add('namespace', o.namespace);
-  add('pod', o.pod);
-  add('from-pod', o.fromPod);
-  add('to-pod', o.toPod);
-  add('label', o.label);
-  add('from-label', o.fromLabel);
-  add('to-label', o.toLabel);
-  add('ip', o.ip);
-  add('from-ip', o.fromIp);
-  add('to-ip', o.toIp);
-  add('protocol', o.protocol);
-  add('port', o.port);
-  add('from-port', o.fromPort);
-  add('to-port', o.toPort);
+function inconsistentNamespaces(
+  pods: string[] | undefined,
+  services: string[] | undefined,
+): string | undefined {
+  for (const pod of pods ?? []) {
+    const podNs = namespaceFromName(pod);
+    if (podNs === '') continue;
+    for (const svc of services ?? [])
+      if (namespaceFromName(svc) !== podNs)
+        return `namespace of service "${svc}" conflict with pod "${podNs}"`;
+  }
+  return undefined;
+}
+
+/** The CLI's checkNamespaceConflicts: every error found, one per line (errors.Join). */
+function checkNamespaceConflicts(t: FilterTracker, ff: FlowFilter | undefined): void {
+  if (!ff) return;
+  const errors = [
+    nsConflicts(t.ns, ff.source_pod),
+    nsConflicts(t.ns, ff.source_service),
+    nsConflicts(t.ns, ff.destination_pod),
+    nsConflicts(t.ns, ff.destination_service),
+    nsConflicts(t.srcNs, ff.source_pod),
+    nsConflicts(t.srcNs, ff.source_service),
+    nsConflicts(t.dstNs, ff.destination_pod),
+    nsConflicts(t.dstNs, ff.destination_service),
+    inconsistentNamespaces(ff.source_pod, ff.source_service),
+    inconsistentNamespaces(ff.destination_pod, ff.destination_service),
+  ].filter((e): e is string => e !== undefined);
+  if (errors.length) throw new FlowFilterError(errors.join('\n'));
+}
+
+/** The flags of one option set, in the order the command line shows them (value undefined: a switch). */
+function flagList(o: FlowFilterNegations): [string, string | undefined][] {
+  const out: [string, string | undefined][] = [];
+  const bag = o as Record<string, unknown>;
+  for (const { flag, key, kind } of FILTER_FLAGS) {
+    const v = bag[key];
+    if (kind === 'switch') {
+      if (v === true) out.push([flag, undefined]);
+    } else for (const x of (v as (string | number)[] | undefined) ?? []) out.push([flag, String(x)]);
+  }
   return out;
+}
+
+/** Checks each built filter the way Hubble's server will (patterns, regular expressions, status codes). */
+function validateServerSide(filters: FlowFilter[]): void {
+  for (const f of filters)
+    try {
+      compileFilter(f);
+    } catch (err) {
+      throw new FlowFilterError((err as Error).message);
+    }
 }
 
 /** Builds allow/deny lists from filter options exactly as the hubble CLI would for the same flags. */
@@ -262,10 +519,14 @@ export function buildFlowFilters(opts: FlowFilterOptions): {
   blacklist: FlowFilter[];
 } {
   const allow = new FilterTracker();
-  for (const [flag, val] of flagList(opts)) setFlag(allow, flag, val);
+  for (const [flag, val] of flagList(opts)) setFlag(allow, flag, val ?? '');
   const deny = new FilterTracker();
-  if (opts.not) for (const [flag, val] of flagList(opts.not)) setFlag(deny, flag, val);
-  return { whitelist: allow.flowFilters(), blacklist: deny.flowFilters() };
+  if (opts.not) for (const [flag, val] of flagList(opts.not)) setFlag(deny, flag, val ?? '');
+  const whitelist = allow.flowFilters();
+  const blacklist = deny.flowFilters();
+  validateServerSide(whitelist);
+  validateServerSide(blacklist);
+  return { whitelist, blacklist };
 }
 
 /** Builds the whole GetFlows request (filters + since/until/number/first/follow) the way `hubble observe` does. */
@@ -303,35 +564,19 @@ export function toHubbleCommand(opts: FlowFilterOptions): string {
   if (opts.last) parts.push('--last', String(opts.last));
   if (opts.first) parts.push('--first', String(opts.first));
   if (opts.follow) parts.push('--follow');
-  for (const [flag, val] of flagList(opts)) parts.push(`--${flag}`, shellQuote(val));
+  for (const [flag, val] of flagList(opts))
+    parts.push(`--${flag}`, ...(val === undefined ? [] : [shellQuote(val)]));
   if (opts.not)
-    for (const [flag, val] of flagList(opts.not)) parts.push('--not', `--${flag}`, shellQuote(val));
+    for (const [flag, val] of flagList(opts.not))
+      parts.push('--not', `--${flag}`, ...(val === undefined ? [] : [shellQuote(val)]));
   return parts.join(' ');
 }
 
-const LIST_FLAGS: Record<string, keyof FlowFilterNegations> = {
-  verdict: 'verdict',
-  'drop-reason-desc': 'dropReasonDesc',
-  type: 'type',
-  t: 'type',
-  namespace: 'namespace',
-  n: 'namespace',
-  pod: 'pod',
-  'from-pod': 'fromPod',
-  'to-pod': 'toPod',
-  label: 'label',
-  l: 'label',
-  'from-label': 'fromLabel',
-  'to-label': 'toLabel',
-  ip: 'ip',
-  'from-ip': 'fromIp',
-  'to-ip': 'toIp',
-  protocol: 'protocol',
-  port: 'port',
-  'from-port': 'fromPort',
-  'to-port': 'toPort',
-};
-const NUMERIC = new Set(['port', 'fromPort', 'toPort']);
+const FLAGS_BY_NAME = new Map<string, (typeof FILTER_FLAGS)[number]>();
+for (const f of FILTER_FLAGS) {
+  FLAGS_BY_NAME.set(f.flag, f);
+  if (f.short) FLAGS_BY_NAME.set(f.short, f);
+}
 
 /** Splits a command line into words (single/double quotes, backslash escapes). */
 export function splitWords(text: string): string[] {
@@ -378,7 +623,7 @@ export function parseHubbleArgs(input: string | string[]): FlowFilterOptions {
   let negate = false;
   for (let i = 0; i < words.length; i++) {
     const w = words[i];
-    const m = /^--?([a-z-]+)(?:=(.*))?$/s.exec(w);
+    const m = /^--?([a-z0-9-]+)(?:=(.*))?$/s.exec(w);
     if (!m) throw new FlowFilterError(`unexpected argument "${w}" (filters look like --verdict DROPPED)`);
     const name = m[1];
     const takeValue = (): string => {
@@ -411,13 +656,19 @@ export function parseHubbleArgs(input: string | string[]): FlowFilterOptions {
       opts[name] = Number(v);
       continue;
     }
-    const key = LIST_FLAGS[name];
-    if (!key) throw new FlowFilterError(`unknown filter flag --${name}`);
-    const raw = takeValue();
+    const spec = FLAGS_BY_NAME.get(name);
+    if (!spec) throw new FlowFilterError(`unknown filter flag --${name}`);
+    const { key } = spec;
     const target: FlowFilterNegations = negate ? (opts.not ??= {}) : opts;
     negate = false;
+    if (spec.kind === 'switch') {
+      // like pflag's NoOptDefVal: `--ipv4` alone; `--ipv4=v4` is accepted and the value ignored
+      (target as Record<string, boolean>)[key] = true;
+      continue;
+    }
+    const raw = takeValue();
     const bag = target as Record<string, (string | number)[] | undefined>;
-    if (NUMERIC.has(key)) {
+    if (spec.kind === 'port') {
       if (!/^\d+$/.test(raw) || Number(raw) > 65535)
         throw new FlowFilterError(`invalid --${name} value: ${raw} (a port number 0-65535)`);
       (bag[key] ??= []).push(Number(raw));

@@ -8,7 +8,7 @@ import { dropReasonCode, EVENT_TYPES } from './enums';
 import { ipMatcher } from './ip';
 import { matchLabelRequirements, parseCiliumLabels, parseLabelSelector } from './label-selector';
 import { compareTimestamps } from './time';
-import type { Flow, FlowEndpoint, FlowFilter, FlowRequest } from './types';
+import type { Flow, FlowEndpoint, FlowFilter, FlowRequest, FlowWorkload } from './types';
 
 type Predicate = (flow: Flow) => boolean;
 
@@ -29,15 +29,27 @@ export function flowProtocol(flow: Flow): 'TCP' | 'UDP' | 'SCTP' | 'ICMPv4' | 'I
   return undefined;
 }
 
-function parseNamespacedName(name: string): { ns: string; prefix: string } {
+/** cilium k8s.ParseNamespaceName: `ns/name`, `name` (namespace "default"), `ns/` (any name in ns). */
+function parseNamespacedName(name: string, what: string): { ns: string; prefix: string } {
   const parts = name.split('/');
-  if (parts.length > 1) return { ns: parts[0], prefix: parts[1] };
-  if (parts[0] === '') throw new Error(`invalid filter, must be [namespace/][<name>], got "${name}"`);
-  return { ns: 'default', prefix: parts[0] };
+  const [ns, prefix] =
+    parts.length > 1 ? [parts[0], parts[1]] : parts[0] === '' ? ['', ''] : ['default', parts[0]];
+  if (ns === '' && prefix === '')
+    throw new Error(`${what}invalid filter, must be [namespace/][<name>], got ${goQuote(name)}`);
+  return { ns, prefix };
 }
 
-function byNamespacedName(names: string[], get: (f: Flow) => { ns?: string; name?: string }): Predicate {
-  const filters = names.map(parseNamespacedName);
+/** Go's %q for plain strings */
+function goQuote(s: string): string {
+  return JSON.stringify(s);
+}
+
+function byNamespacedName(
+  names: string[],
+  get: (f: Flow) => { ns?: string; name?: string },
+  what = '',
+): Predicate {
+  const filters = names.map((n) => parseNamespacedName(n, what));
   return (flow) => {
     const { ns = '', name = '' } = get(flow);
     if (ns === '' && name === '') return false;
@@ -99,14 +111,122 @@ function byProtocol(protocols: string[]): Predicate {
   };
 }
 
-function globToRegExp(glob: string): RegExp {
-  return new RegExp(
-    `^${glob
-      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
-      .replace(/\*/g, '.*')
-      .replace(/\?/g, '.')}$`,
-  );
+/** An FQDN name element as Hubble's node name patterns match it (cilium filters/patterns.go fqdnRegexpStr). */
+const FQDN_REGEXP = '(?:[-0-9_a-z]+(?:\\.[-0-9_a-z]+)*)';
+
+/**
+ * One FQDN pattern → regular expression source, as cilium's appendFQDNPatternRegexp: trimmed, one trailing
+ * dot dropped, lower-cased; `*` matches `[-.0-9a-z]*` (not `_`); only `-`, digits, `_`, `a-z`, `.`, `*`.
+ */
+function fqdnPatternSource(pattern: string): string {
+  let p = pattern.trim();
+  if (p.endsWith('.')) p = p.slice(0, -1);
+  p = p.toLowerCase();
+  if (p === '') throw new Error('empty pattern');
+  if (p.endsWith('.')) throw new Error('multiple trailing dots in pattern');
+  let out = '';
+  for (const r of p) {
+    if (r === '.') out += '\\.';
+    else if (r === '*') out += '[-.0-9a-z]*';
+    else if (r === '-' || r === '_' || (r >= '0' && r <= '9') || (r >= 'a' && r <= 'z')) out += r;
+    else throw new Error(`'${r}': invalid rune in pattern`);
+  }
+  return out;
 }
+
+/** cilium compileFQDNPattern: any of the patterns, whole name. */
+export function compileFqdnPatterns(patterns: string[]): RegExp {
+  return new RegExp(`^(?:${patterns.map(fqdnPatternSource).join('|')})$`);
+}
+
+/** cilium compileNodeNamePattern: `[cluster/]node` patterns; an empty element matches any name. */
+export function compileNodeNamePatterns(patterns: string[]): RegExp {
+  const parts = patterns.map((p) => {
+    if (p === '') throw new Error('empty pattern');
+    const elems = p.split('/');
+    if (elems.length > 2) throw new Error('too many slashes in pattern');
+    const [cluster, node] = elems.length === 1 ? ['', elems[0]] : elems;
+    return `${cluster === '' ? FQDN_REGEXP : fqdnPatternSource(cluster)}/${node === '' ? FQDN_REGEXP : fqdnPatternSource(node)}`;
+  });
+  return new RegExp(`^(?:${parts.join('|')})$`);
+}
+
+/** Hubble's default cluster name, prefixed to node names that carry none */
+const DEFAULT_CLUSTER_NAME = 'default';
+
+/** Message type of L7 (proxy access log) events; HTTP filters need an event type filter that allows it. */
+const MESSAGE_TYPE_ACCESS_LOG = 129;
+
+function httpCompatibleEventFilter(types: FlowFilter['event_type']): boolean {
+  return !types?.length || types.some((t) => t.type === MESSAGE_TYPE_ACCESS_LOG);
+}
+
+function compileRegExp(source: string, what: string): RegExp {
+  try {
+    return new RegExp(source);
+  } catch (err) {
+    throw new Error(`invalid ${what} filter: ${source}: ${(err as Error).message}`);
+  }
+}
+
+interface HttpRecord {
+  code?: number;
+  method?: string;
+  url?: string;
+}
+
+function httpOf(flow: Flow): HttpRecord | undefined {
+  return (flow.l7 as { http?: HttpRecord } | undefined)?.http;
+}
+
+/**
+ * The path of a request URL as Go's url.ParseRequestURI(u).Path: an absolute path, or an absolute URL
+ * (`scheme:...`); the path is percent-decoded; undefined when Go would fail to parse it.
+ */
+export function requestUriPath(u: string): string | undefined {
+  let rest: string;
+  if (u.startsWith('/')) rest = u;
+  else {
+    const m = /^[A-Za-z][A-Za-z0-9+.-]*:(.*)$/s.exec(u);
+    if (!m) return undefined;
+    rest = m[1];
+    if (rest.startsWith('//')) {
+      const slash = rest.indexOf('/', 2);
+      const q = rest.indexOf('?', 2);
+      const end = slash < 0 ? -1 : q >= 0 && q < slash ? -1 : slash;
+      if (end < 0) return '';
+      rest = rest.slice(end);
+    } else if (!rest.startsWith('/')) return ''; // opaque URL (mailto:x): no path
+  }
+  const q = rest.indexOf('?');
+  const raw = q >= 0 ? rest.slice(0, q) : rest;
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    return undefined;
+  }
+}
+
+const HTTP_STATUS_FULL = /^[1-5][0-9]{2}$/;
+const HTTP_STATUS_PREFIX = /^[1-5][0-9]?\+$/;
+
+function byHttpStatus(codes: string[]): Predicate {
+  const full: string[] = [];
+  const prefix: string[] = [];
+  for (const s of codes) {
+    if (HTTP_STATUS_FULL.test(s)) full.push(s);
+    else if (HTTP_STATUS_PREFIX.test(s)) prefix.push(s.slice(0, -1));
+    else throw new Error(`invalid http status code filter: invalid status code prefix: ${goQuote(s)}`);
+  }
+  return (flow) => {
+    const code = httpOf(flow)?.code ?? 0;
+    if (!code) return false; // not an HTTP response
+    const text = String(code).padStart(3, '0');
+    return full.includes(text) || prefix.some((p) => text.startsWith(p));
+  };
+}
+
+const TCP_FLAG_KEYS = ['FIN', 'SYN', 'RST', 'PSH', 'ACK', 'URG', 'ECE', 'CWR', 'NS'];
 
 function verdictName(v: unknown): string {
   if (typeof v === 'number')
@@ -121,6 +241,18 @@ function verdictName(v: unknown): string {
 function direction(v: unknown): string {
   if (typeof v === 'number') return ['TRAFFIC_DIRECTION_UNKNOWN', 'INGRESS', 'EGRESS'][v] ?? String(v);
   return typeof v === 'string' ? v : 'TRAFFIC_DIRECTION_UNKNOWN';
+}
+
+function byWorkload(wanted: FlowWorkload[], get: (f: Flow) => FlowEndpoint | undefined): Predicate {
+  return (flow) =>
+    (get(flow)?.workloads ?? []).some((w) =>
+      wanted.some((x) => (!x.name || x.name === w.name) && (!x.kind || x.kind === w.kind)),
+    );
+}
+
+function byClusterName(names: string[], get: (f: Flow) => FlowEndpoint | undefined): Predicate {
+  if (names.includes('')) throw new Error('invalid filter, name must not be empty');
+  return (flow) => names.includes(get(flow)?.cluster_name ?? '');
 }
 
 /** Compiles one FlowFilter into a predicate (all populated fields must match). Throws on invalid values. */
@@ -141,32 +273,78 @@ export function compileFilter(ff: FlowFilter): Predicate {
         name: f.destination?.pod_name,
       })),
     );
-  const svc = (s: unknown) => (s ?? {}) as { name?: string; namespace?: string };
   if (ff.source_service?.length)
     ps.push(
-      byNamespacedName(ff.source_service, (f) => ({
-        ns: svc(f.source_service).namespace,
-        name: svc(f.source_service).name,
-      })),
+      byNamespacedName(
+        ff.source_service,
+        (f) => ({ ns: f.source_service?.namespace, name: f.source_service?.name }),
+        'invalid source service filter: ',
+      ),
     );
   if (ff.destination_service?.length)
     ps.push(
-      byNamespacedName(ff.destination_service, (f) => ({
-        ns: svc(f.destination_service).namespace,
-        name: svc(f.destination_service).name,
-      })),
+      byNamespacedName(
+        ff.destination_service,
+        (f) => ({ ns: f.destination_service?.namespace, name: f.destination_service?.name }),
+        'invalid destination service filter: ',
+      ),
     );
   if (ff.source_label?.length) ps.push(byLabels(ff.source_label, (f) => f.source));
   if (ff.destination_label?.length) ps.push(byLabels(ff.destination_label, (f) => f.destination));
   if (ff.source_fqdn?.length) {
-    const res = ff.source_fqdn.map(globToRegExp);
-    ps.push((f) => ((f.source_names as string[] | undefined) ?? []).some((n) => res.some((r) => r.test(n))));
+    const re = compileFqdnPatterns(ff.source_fqdn);
+    ps.push((f) => (f.source_names ?? []).some((n) => re.test(n)));
   }
   if (ff.destination_fqdn?.length) {
-    const res = ff.destination_fqdn.map(globToRegExp);
-    ps.push((f) =>
-      ((f.destination_names as string[] | undefined) ?? []).some((n) => res.some((r) => r.test(n))),
-    );
+    const re = compileFqdnPatterns(ff.destination_fqdn);
+    ps.push((f) => (f.destination_names ?? []).some((n) => re.test(n)));
+  }
+  if (ff.source_workload?.length) ps.push(byWorkload(ff.source_workload, (f) => f.source));
+  if (ff.destination_workload?.length) ps.push(byWorkload(ff.destination_workload, (f) => f.destination));
+  if (ff.source_cluster_name?.length) ps.push(byClusterName(ff.source_cluster_name, (f) => f.source));
+  if (ff.destination_cluster_name?.length)
+    ps.push(byClusterName(ff.destination_cluster_name, (f) => f.destination));
+  const httpNeedsL7 = (what: string) => {
+    if (!httpCompatibleEventFilter(ff.event_type))
+      throw new Error(`filtering by http ${what} requires the event type filter to only match 'l7' events`);
+  };
+  if (ff.http_status_code?.length) {
+    httpNeedsL7('status code');
+    ps.push(byHttpStatus(ff.http_status_code));
+  }
+  if (ff.http_method?.length) {
+    httpNeedsL7('method');
+    const methods = ff.http_method.map((m) => m.toLowerCase());
+    ps.push((f) => {
+      const m = httpOf(f)?.method;
+      return !!m && methods.includes(m.toLowerCase());
+    });
+  }
+  if (ff.http_path?.length) {
+    httpNeedsL7('path');
+    const res = ff.http_path.map((p) => compileRegExp(p, 'http path'));
+    ps.push((f) => {
+      const url = httpOf(f)?.url;
+      const path = url ? requestUriPath(url) : undefined;
+      return path !== undefined && res.some((r) => r.test(path));
+    });
+  }
+  if (ff.http_url?.length) {
+    httpNeedsL7('url');
+    const res = ff.http_url.map((p) => compileRegExp(p, 'http url'));
+    ps.push((f) => {
+      const url = httpOf(f)?.url;
+      return !!url && res.some((r) => r.test(url));
+    });
+  }
+  if (ff.tcp_flags?.length) {
+    const wanted = ff.tcp_flags;
+    ps.push((f) => {
+      const have = f.l4?.TCP?.flags;
+      if (!have) return false;
+      // a filter matches when every flag it names is set on the flow (others may be set too)
+      return wanted.some((w) => TCP_FLAG_KEYS.every((k) => !w[k] || have[k]));
+    });
   }
   if (ff.verdict?.length) {
     const set = new Set(ff.verdict.map(verdictName));
@@ -196,16 +374,20 @@ export function compileFilter(ff: FlowFilter): Predicate {
     ps.push((f) => want.includes(f.is_reply ?? false));
   }
   if (ff.source_identity?.length) {
-    const ids = ff.source_identity;
-    ps.push((f) => ids.includes(f.source?.identity ?? 0));
+    const ids = ff.source_identity.map(Number);
+    ps.push((f) => !!f.source && ids.includes(f.source.identity ?? 0));
   }
   if (ff.destination_identity?.length) {
-    const ids = ff.destination_identity;
-    ps.push((f) => ids.includes(f.destination?.identity ?? 0));
+    const ids = ff.destination_identity.map(Number);
+    ps.push((f) => !!f.destination && ids.includes(f.destination.identity ?? 0));
   }
   if (ff.node_name?.length) {
-    const res = ff.node_name.map(globToRegExp);
-    ps.push((f) => res.some((r) => r.test(f.node_name ?? '')));
+    const re = compileNodeNamePatterns(ff.node_name);
+    ps.push((f) => {
+      const n = f.node_name ?? '';
+      if (n === '') return false;
+      return re.test(n.includes('/') ? n : `${DEFAULT_CLUSTER_NAME}/${n}`);
+    });
   }
   if (ff.ip_version?.length) {
     const set = new Set(ff.ip_version);

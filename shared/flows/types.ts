@@ -35,11 +35,55 @@ export interface Flow {
   policy_match_type?: number;
   is_reply?: boolean;
   Summary?: string;
+  /** DNS names of the source / destination IP (from the agent's DNS proxy cache) */
+  source_names?: string[];
+  destination_names?: string[];
+  /** the Kubernetes Service the source / destination IP belongs to */
+  source_service?: FlowService;
+  destination_service?: FlowService;
+  /** L7 record (set when Type is L7): DNS, HTTP or Kafka, from Cilium's proxy access log */
+  l7?: Layer7;
   egress_allowed_by?: PolicyName[];
   ingress_allowed_by?: PolicyName[];
   egress_denied_by?: PolicyName[];
   ingress_denied_by?: PolicyName[];
   [extra: string]: unknown;
+}
+
+export interface FlowService {
+  name?: string;
+  namespace?: string;
+}
+
+export interface HttpHeader {
+  key?: string;
+  value?: string;
+}
+
+/** flow.Layer7 in its JSON shape */
+export interface Layer7 {
+  /** REQUEST, RESPONSE or SAMPLE */
+  type?: string;
+  /** uint64: a JSON string in hubble output */
+  latency_ns?: string | number;
+  dns?: {
+    query?: string;
+    ips?: string[];
+    ttl?: number;
+    cnames?: string[];
+    observation_source?: string;
+    rcode?: number;
+    qtypes?: string[];
+    rrtypes?: string[];
+  };
+  http?: { code?: number; method?: string; url?: string; protocol?: string; headers?: HttpHeader[] };
+  kafka?: {
+    error_code?: number;
+    api_version?: number;
+    api_key?: string;
+    correlation_id?: number;
+    topic?: string;
+  };
 }
 
 export interface PolicyName {
@@ -70,6 +114,47 @@ export interface FlowFilterOptions {
   protocol?: string[];
   dropReasonDesc?: string[];
   type?: string[];
+  /** `--fqdn` / `--from-fqdn` / `--to-fqdn`: DNS name patterns (`*.example.com`) */
+  fqdn?: string[];
+  fromFqdn?: string[];
+  toFqdn?: string[];
+  /** `--service` / `--from-service` / `--to-service`: `[namespace/]name-prefix` */
+  service?: string[];
+  fromService?: string[];
+  toService?: string[];
+  /** `--from-namespace` / `--to-namespace` */
+  fromNamespace?: string[];
+  toNamespace?: string[];
+  /** `--workload` / `--from-workload` / `--to-workload`: `[kind/]name` (e.g. `Deployment/web`, `web`, `StatefulSet/`) */
+  workload?: string[];
+  fromWorkload?: string[];
+  toWorkload?: string[];
+  /** `--identity` / `--from-identity` / `--to-identity`: a number or a reserved name (`world`, `host`, ...) */
+  identity?: string[];
+  fromIdentity?: string[];
+  toIdentity?: string[];
+  /** `--http-status`: a code (`404`) or a prefix (`5+`, `40+`) */
+  httpStatus?: string[];
+  /** `--http-method` (any case) */
+  httpMethod?: string[];
+  /** `--http-path` / `--http-url`: regular expressions */
+  httpPath?: string[];
+  httpUrl?: string[];
+  /** `--node-name`: `[cluster/]node` patterns with `*` */
+  nodeName?: string[];
+  /** `--traffic-direction`: ingress or egress */
+  trafficDirection?: string[];
+  /** `--tcp-flags`: comma-separated flags that must all be set (`syn`, `syn,ack`) */
+  tcpFlags?: string[];
+  /** `--uuid` */
+  uuid?: string[];
+  /** `--cluster` / `--from-cluster` / `--to-cluster`: endpoint cluster names */
+  cluster?: string[];
+  fromCluster?: string[];
+  toCluster?: string[];
+  /** `--ipv4` / `--ipv6`: only flows of this IP version */
+  ipv4?: boolean;
+  ipv6?: boolean;
   since?: string;
   until?: string;
   last?: number;
@@ -85,6 +170,12 @@ export type FlowFilterNegations = Omit<
   'since' | 'until' | 'last' | 'first' | 'follow' | 'not'
 >;
 
+/** `flow.Workload` in its JSON shape (protojson leaves empty fields out). */
+export interface FlowWorkload {
+  name?: string;
+  kind?: string;
+}
+
 /** `flow.EventTypeFilter` in its JSON shape. */
 export interface EventTypeFilter {
   type: number;
@@ -98,6 +189,15 @@ export interface EventTypeFilter {
  */
 export interface FlowFilter {
   uuid?: string[];
+  source_workload?: FlowWorkload[];
+  destination_workload?: FlowWorkload[];
+  source_cluster_name?: string[];
+  destination_cluster_name?: string[];
+  http_status_code?: string[];
+  http_method?: string[];
+  http_path?: string[];
+  http_url?: string[];
+  tcp_flags?: Record<string, boolean>[];
   source_ip?: string[];
   source_pod?: string[];
   source_fqdn?: string[];

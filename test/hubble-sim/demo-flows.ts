@@ -407,8 +407,263 @@ class Recorder {
   }
 }
 
+/** A name outside the cluster the demo pods reach (world identity, DNS name from the agent's DNS cache). */
+interface ExternalHost {
+  name: string;
+  ip: string;
+}
+
+const WORLD: FlowEndpoint = { identity: 2, labels: ['reserved:world'] };
+
+const SERVICES: Record<string, { name: string; namespace: string; host: string; clusterIp: string }> = {
+  api: { name: 'api', namespace: 'backend', host: 'api.backend.svc.cluster.local', clusterIp: '10.96.20.15' },
+  dns: { name: 'kube-dns', namespace: 'kube-system', host: 'kube-dns', clusterIp: '10.96.0.10' },
+};
+
+/**
+ * L7 flows the way Cilium's proxy records them (Type L7, event type 129 = access log): HTTP requests and
+ * responses where an L7 rule applies, DNS requests and responses through the DNS proxy, and L3/L4 flows to
+ * external names (destination_names / source_names from the DNS cache). Built by a separate recorder so the
+ * demo recording (assets/demo/flows.jsonpb) stays byte for byte what it was.
+ */
+class L7Recorder {
+  flows: Flow[] = [];
+  private rand: () => number;
+  constructor(
+    seed: number,
+    private startSeconds: number,
+  ) {
+    this.rand = rng(seed);
+  }
+
+  private time(offsetMs: number): string {
+    const totalNs = Math.round(offsetMs * 1_000_000) + Math.floor(this.rand() * 5000);
+    const sec = Math.floor(totalNs / 1e9);
+    return joinTimestamp(this.startSeconds + sec, totalNs - sec * 1e9);
+  }
+
+  private l7Flow(
+    src: FlowEndpoint & { ip: string; node?: string },
+    dst: FlowEndpoint & { ip: string },
+    at: number,
+    node: string,
+    l4: Flow['l4'],
+    extra: Partial<Flow>,
+  ): Flow {
+    const { ip: sip, node: _n, ...s } = src;
+    const { ip: dip, ...d } = dst;
+    void _n;
+    return {
+      time: this.time(at),
+      uuid: uuidFrom(this.rand),
+      verdict: 'FORWARDED',
+      IP: { source: sip, destination: dip, ipVersion: 'IPv4' },
+      l4,
+      source: s,
+      destination: d,
+      Type: 'L7',
+      node_name: `${CLUSTER}/${node}`,
+      node_labels: NODE_LABELS[node],
+      event_type: { type: 129 },
+      ...extra,
+    };
+  }
+
+  private ep(p: DemoPod, node: string): FlowEndpoint & { ip: string } {
+    return { ...endpoint(p, p.node === node), ip: p.ip };
+  }
+
+  /** one HTTP request/response pair seen by the destination's ingress proxy */
+  http(
+    src: DemoPod,
+    dst: DemoPod,
+    port: number,
+    method: string,
+    url: string,
+    code: number,
+    at: number,
+    service?: keyof typeof SERVICES,
+  ): void {
+    const sport = 40000 + Math.floor(this.rand() * 20000);
+    const node = dst.node;
+    const svc = service
+      ? { name: SERVICES[service].name, namespace: SERVICES[service].namespace }
+      : undefined;
+    const headers = [
+      { key: ':authority', value: new URL(url).host },
+      { key: 'user-agent', value: `${src.workload.name}/1.4` },
+      { key: 'x-request-id', value: uuidFrom(this.rand) },
+    ];
+    this.flows.push(
+      this.l7Flow(
+        this.ep(src, node),
+        this.ep(dst, node),
+        at,
+        node,
+        {
+          TCP: { source_port: sport, destination_port: port },
+        },
+        {
+          traffic_direction: 'INGRESS',
+          is_reply: false,
+          ...(svc ? { destination_service: svc } : {}),
+          l7: { type: 'REQUEST', http: { method, url, protocol: 'HTTP/1.1', headers } },
+          Summary: `HTTP/1.1 ${method} ${url}`,
+        },
+      ),
+    );
+    const latency = 800_000 + Math.floor(this.rand() * 4_000_000);
+    this.flows.push(
+      this.l7Flow(
+        this.ep(dst, node),
+        this.ep(src, node),
+        at + latency / 1e6,
+        node,
+        {
+          TCP: { source_port: port, destination_port: sport },
+        },
+        {
+          traffic_direction: 'INGRESS',
+          is_reply: true,
+          ...(svc ? { source_service: svc } : {}),
+          l7: {
+            type: 'RESPONSE',
+            latency_ns: String(latency),
+            http: { code, method, url, protocol: 'HTTP/1.1', headers },
+          },
+          Summary: `HTTP/1.1 ${code} ${Math.round(latency / 1e6)}ms (${method} ${url})`,
+        },
+      ),
+    );
+  }
+
+  /** a DNS query and its answer through the source's DNS proxy (egress) */
+  dns(src: DemoPod, dst: DemoPod, query: string, ips: string[], at: number): void {
+    const sport = 40000 + Math.floor(this.rand() * 20000);
+    const node = src.node;
+    const svc = { name: SERVICES.dns.name, namespace: SERVICES.dns.namespace };
+    this.flows.push(
+      this.l7Flow(
+        this.ep(src, node),
+        this.ep(dst, node),
+        at,
+        node,
+        {
+          UDP: { source_port: sport, destination_port: 53 },
+        },
+        {
+          traffic_direction: 'EGRESS',
+          is_reply: false,
+          destination_service: svc,
+          l7: { type: 'REQUEST', dns: { query, observation_source: 'proxy', qtypes: ['A'] } },
+          Summary: `DNS Query ${query} A`,
+        },
+      ),
+    );
+    const latency = 200_000 + Math.floor(this.rand() * 900_000);
+    this.flows.push(
+      this.l7Flow(
+        this.ep(dst, node),
+        this.ep(src, node),
+        at + latency / 1e6,
+        node,
+        {
+          UDP: { source_port: 53, destination_port: sport },
+        },
+        {
+          traffic_direction: 'EGRESS',
+          is_reply: true,
+          source_service: svc,
+          l7: {
+            type: 'RESPONSE',
+            latency_ns: String(latency),
+            dns: {
+              query,
+              ips,
+              ttl: 30,
+              observation_source: 'proxy',
+              qtypes: ['A'],
+              rrtypes: ips.map(() => 'A'),
+            },
+          },
+          Summary: `DNS Answer "${ips.join(',')}" TTL: 30 (Proxy ${query} A)`,
+        },
+      ),
+    );
+  }
+
+  /** a TCP connection from a pod to an external name: SYN out (destination_names), SYN-ACK back (source_names) */
+  external(src: DemoPod, host: ExternalHost, port: number, at: number): void {
+    const sport = 40000 + Math.floor(this.rand() * 20000);
+    const node = src.node;
+    const names = [host.name];
+    const base = (reply: boolean, t: number): Flow => {
+      const pod = endpoint(src, true);
+      return {
+        time: this.time(t),
+        uuid: uuidFrom(this.rand),
+        verdict: 'FORWARDED',
+        IP: reply
+          ? { source: host.ip, destination: src.ip, ipVersion: 'IPv4' }
+          : { source: src.ip, destination: host.ip, ipVersion: 'IPv4' },
+        l4: {
+          TCP: reply
+            ? { source_port: port, destination_port: sport, flags: { SYN: true, ACK: true } }
+            : { source_port: sport, destination_port: port, flags: { SYN: true } },
+        },
+        source: reply ? WORLD : pod,
+        destination: reply ? pod : WORLD,
+        Type: 'L3_L4',
+        node_name: `${CLUSTER}/${node}`,
+        node_labels: NODE_LABELS[node],
+        ...(reply ? { source_names: names } : { destination_names: names }),
+        event_type: reply ? { type: 4 } : { type: 4, sub_type: 5 },
+        traffic_direction: 'EGRESS',
+        trace_observation_point: reply ? 'TO_ENDPOINT' : 'FROM_ENDPOINT',
+        trace_reason: reply ? 'REPLY' : 'NEW',
+        is_reply: reply,
+        Summary: reply ? 'TCP Flags: SYN, ACK' : 'TCP Flags: SYN',
+      };
+    };
+    this.flows.push(base(false, at), base(true, at + 18 + this.rand() * 10));
+  }
+}
+
+/** The demo's L7 (HTTP, DNS) and external-name flows, `rounds` rounds 40 s apart (see L7Recorder). */
+export function buildDemoL7Flows(opts: { start?: string; rounds?: number } = {}): Flow[] {
+  const start = Math.floor(Date.parse(opts.start ?? '2026-11-30T11:58:00Z') / 1000);
+  const rec = new L7Recorder(7_000_130, start);
+  const P = DEMO_PODS;
+  const stripe: ExternalHost = { name: 'api.stripe.com', ip: '52.94.10.20' };
+  const grafanaCom: ExternalHost = { name: 'grafana.com', ip: '34.120.177.193' };
+  const api = `http://${SERVICES.api.host}:8080`;
+  const rounds = opts.rounds ?? 3;
+  for (let r = 0; r < rounds; r++) {
+    const t = r * 40_000 + 1_300;
+    rec.dns(P.web1, P.dns1, `${SERVICES.api.host}.`, [SERVICES.api.clusterIp], t);
+    rec.http(P.payments, P.api1, 8080, 'POST', `${api}/v1/charges`, r === 1 ? 503 : 201, t + 40, 'api');
+    rec.http(
+      P.payments,
+      P.api1,
+      8080,
+      'GET',
+      `${api}/v1/charges/ch_${1000 + r}?expand=customer`,
+      200,
+      t + 900,
+      'api',
+    );
+    rec.http(P.payments, P.api1, 8080, 'GET', `${api}/v1/refunds/re_${r}`, 404, t + 1_700, 'api');
+    rec.http(P.prometheus, P.api1, 9090, 'GET', `http://${P.api1.ip}:9090/metrics`, 200, t + 5_000);
+    rec.dns(P.api2, P.dns2, `${stripe.name}.`, [stripe.ip], t + 8_000);
+    rec.external(P.api2, stripe, 443, t + 8_010);
+    rec.dns(P.grafana, P.dns2, `${grafanaCom.name}.`, [grafanaCom.ip], t + 12_000);
+    rec.external(P.grafana, grafanaCom, 443, t + 12_010);
+  }
+  return rec.flows;
+}
+
 /** The demo cluster's flows over about two minutes: the four classic failures, working paths and DNS. */
-export function buildDemoFlows(opts: { start?: string; rounds?: number } = {}): Flow[] {
+export function buildDemoFlows(opts: { start?: string; rounds?: number; l7?: boolean } = {}): Flow[] {
   const start = Math.floor(Date.parse(opts.start ?? '2026-11-30T11:58:00Z') / 1000);
   const rec = new Recorder(20261130, start);
   const P = DEMO_PODS;
@@ -459,12 +714,20 @@ export function buildDemoFlows(opts: { start?: string; rounds?: number } = {}): 
   ];
   const rounds = opts.rounds ?? 3;
   for (let r = 0; r < rounds; r++) conns.forEach((c, i) => rec.connect(c, r * 40_000 + i * 2_700));
+  if (opts.l7) rec.flows.push(...buildDemoL7Flows(opts));
   return rec.flows.sort((a, b) => (a.time! < b.time! ? -1 : a.time! > b.time! ? 1 : 0));
 }
 
-/** `count` synthetic flows for load tests: the demo flows repeated with fresh uuids and increasing times. */
-export function syntheticFlows(count: number, startMs = Date.parse('2026-11-30T10:00:00Z')): Flow[] {
-  const templates = buildDemoFlows({ rounds: 1 });
+/**
+ * `count` synthetic flows for load tests: the demo flows repeated with fresh uuids and increasing times
+ * (with `l7`, the HTTP/DNS/external-name flows too).
+ */
+export function syntheticFlows(
+  count: number,
+  startMs = Date.parse('2026-11-30T10:00:00Z'),
+  opts: { l7?: boolean } = {},
+): Flow[] {
+  const templates = buildDemoFlows({ rounds: 1, l7: opts.l7 });
   const out: Flow[] = new Array(count);
   const rand = rng(7);
   for (let i = 0; i < count; i++) {

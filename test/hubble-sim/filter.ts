@@ -91,13 +91,84 @@ function protoMatches(p: string, flow: Flow): boolean {
   }
 }
 
+/** `*.example.com` → whole-name match; `*` spans letters, digits, dots and dashes */
+function fqdnMatches(pattern: string, name: string): boolean {
+  const p = pattern.trim().replace(/\.$/, '').toLowerCase();
+  const re = p
+    .split('*')
+    .map((part) => part.replace(/\./g, '\\.'))
+    .join('[-.0-9a-z]*');
+  return new RegExp(`^${re}$`).test(name);
+}
+
+/** `[cluster/]node` with `*`; a missing cluster part matches any cluster */
+function nodeMatches(pattern: string, nodeName: string | undefined): boolean {
+  if (!nodeName) return false;
+  const full = nodeName.includes('/') ? nodeName : `default/${nodeName}`;
+  const [cluster, node] = pattern.includes('/') ? pattern.split('/') : ['', pattern];
+  const [fc, fn] = full.split('/');
+  return (cluster === '' || fqdnMatches(cluster, fc)) && (node === '' || fqdnMatches(node, fn));
+}
+
+function httpStatusMatches(spec: string, code: number | undefined): boolean {
+  if (!code) return false;
+  const text = String(code).padStart(3, '0');
+  return spec.endsWith('+') ? text.startsWith(spec.slice(0, -1)) : text === spec;
+}
+
+/** path part of an absolute URL or absolute path */
+function urlPath(url: string): string | undefined {
+  const m = /^(?:[a-z][a-z0-9+.-]*:\/\/[^/?]*)?(\/[^?]*)?/i.exec(url);
+  if (!m || (!url.startsWith('/') && !/^[a-z][a-z0-9+.-]*:/i.test(url))) return undefined;
+  return decodeURIComponent(m[1] ?? '');
+}
+
+interface SimHttp {
+  code?: number;
+  method?: string;
+  url?: string;
+}
+
 function some<T>(values: T[] | undefined, test: (v: T) => boolean): boolean {
   return values === undefined || values.length === 0 || values.some(test);
 }
 
 export function simFilterMatches(f: FlowFilter, flow: Flow): boolean {
   const [sp, dp] = ports(flow);
+  const http = (flow.l7 as { http?: SimHttp } | undefined)?.http;
+  const tcpFlags = flow.l4?.TCP?.flags;
   return (
+    some(f.source_fqdn, (p) => (flow.source_names ?? []).some((n) => fqdnMatches(p, n))) &&
+    some(f.destination_fqdn, (p) => (flow.destination_names ?? []).some((n) => fqdnMatches(p, n))) &&
+    some(f.source_service, (s) => podMatches(s, flow.source_service?.namespace, flow.source_service?.name)) &&
+    some(f.destination_service, (s) =>
+      podMatches(s, flow.destination_service?.namespace, flow.destination_service?.name),
+    ) &&
+    some(f.source_workload, (w) =>
+      (flow.source?.workloads ?? []).some(
+        (x) => (!w.name || w.name === x.name) && (!w.kind || w.kind === x.kind),
+      ),
+    ) &&
+    some(f.destination_workload, (w) =>
+      (flow.destination?.workloads ?? []).some(
+        (x) => (!w.name || w.name === x.name) && (!w.kind || w.kind === x.kind),
+      ),
+    ) &&
+    some(f.source_cluster_name, (c) => c === (flow.source?.cluster_name ?? '')) &&
+    some(f.destination_cluster_name, (c) => c === (flow.destination?.cluster_name ?? '')) &&
+    some(f.http_status_code, (c) => httpStatusMatches(c, http?.code)) &&
+    some(f.http_method, (m) => !!http?.method && http.method.toUpperCase() === m.toUpperCase()) &&
+    some(f.http_path, (p) => {
+      const path = http?.url ? urlPath(http.url) : undefined;
+      return path !== undefined && new RegExp(p).test(path);
+    }) &&
+    some(f.http_url, (p) => !!http?.url && new RegExp(p).test(http.url)) &&
+    some(
+      f.tcp_flags,
+      (want) => !!tcpFlags && Object.entries(want).every(([k, on]) => !on || tcpFlags[k] === true),
+    ) &&
+    some(f.ip_version, (v) => v === (flow.IP?.ipVersion ?? 'IP_NOT_USED')) &&
+    some(f.reply, (r) => r === (flow.is_reply ?? false)) &&
     some(f.uuid, (u) => u === flow.uuid) &&
     some(f.source_ip, (s) => ipMatches(s, flow.IP?.source)) &&
     some(f.destination_ip, (s) => ipMatches(s, flow.IP?.destination)) &&
@@ -117,9 +188,9 @@ export function simFilterMatches(f: FlowFilter, flow: Flow): boolean {
     some(f.protocol, (p) => protoMatches(p, flow)) &&
     some(f.source_port, (p) => sp !== undefined && Number(p) === sp) &&
     some(f.destination_port, (p) => dp !== undefined && Number(p) === dp) &&
-    some(f.source_identity, (i) => i === (flow.source?.identity ?? 0)) &&
-    some(f.destination_identity, (i) => i === (flow.destination?.identity ?? 0)) &&
-    some(f.node_name, (n) => n === flow.node_name)
+    some(f.source_identity, (i) => !!flow.source && i === (flow.source.identity ?? 0)) &&
+    some(f.destination_identity, (i) => !!flow.destination && i === (flow.destination.identity ?? 0)) &&
+    some(f.node_name, (n) => nodeMatches(n, flow.node_name))
   );
 }
 

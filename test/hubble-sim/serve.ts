@@ -14,7 +14,8 @@ function arg(name: string): string | undefined {
 }
 
 const count = Number(arg('--flows') ?? 0);
-const flows = process.argv.includes('--demo') ? buildDemoFlows() : syntheticFlows(count);
+// --demo: the demo recording plus its HTTP / DNS / external-name L7 flows
+const flows = process.argv.includes('--demo') ? buildDemoFlows({ l7: true }) : syntheticFlows(count);
 const sim = await startHubbleSim({
   flows,
   followRate: Number(arg('--follow-rate') ?? 0),

@@ -6,7 +6,56 @@
 import type { Command } from 'commander';
 import { readFileSync } from 'node:fs';
 import { CliError, EXIT } from '../errors';
-import type { Flow, FlowFilterOptions } from '@shared/flows/types';
+import type { Flow, FlowFilterNegations, FlowFilterOptions } from '@shared/flows/types';
+import { FILTER_FLAGS } from '@shared/flows/filter-flags';
+
+/** Help for each `hubble observe` filter flag (all repeatable but the switches), in FILTER_FLAGS order. */
+const FILTER_HELP: Record<string, [arg: string, help: string]> = {
+  uuid: ['<uuid>', 'the flow with this unique identifier'],
+  verdict: ['<verdict>', 'FORWARDED, DROPPED, AUDIT, REDIRECTED, ERROR, TRACED, TRANSLATED'],
+  'drop-reason-desc': ['<reason>', 'drop reason, e.g. POLICY_DENIED'],
+  type: ['<type>', 'event type: trace, drop, policy-verdict, l7, ... (e.g. trace:to-endpoint)'],
+  'node-name': ['<[cluster/]node>', 'flows seen on these nodes; * wildcards (e.g. node-a, "prod/*")'],
+  cluster: ['<name>', 'flows from or to endpoints in this cluster'],
+  'from-cluster': ['<name>', 'flows from endpoints in this cluster'],
+  'to-cluster': ['<name>', 'flows to endpoints in this cluster'],
+  namespace: ['<ns>', 'flows from or to this namespace'],
+  'from-namespace': ['<ns>', 'flows from this namespace'],
+  'to-namespace': ['<ns>', 'flows to this namespace'],
+  pod: ['<[ns/]pod>', 'flows from or to this pod (name prefix; namespace "default" if omitted)'],
+  'from-pod': ['<[ns/]pod>', 'flows from this pod (name prefix)'],
+  'to-pod': ['<[ns/]pod>', 'flows to this pod (name prefix)'],
+  service: ['<[ns/]svc>', 'flows from or to this Service (name prefix; with --namespace: its namespace)'],
+  'from-service': ['<[ns/]svc>', 'flows from this Service (name prefix)'],
+  'to-service': ['<[ns/]svc>', 'flows to this Service (name prefix)'],
+  workload: ['<[kind/]name>', 'flows from or to this workload (e.g. Deployment/web, web, StatefulSet/)'],
+  'from-workload': ['<[kind/]name>', 'flows from this workload'],
+  'to-workload': ['<[kind/]name>', 'flows to this workload'],
+  label: ['<selector>', 'flows from or to endpoints matching this label selector'],
+  'from-label': ['<selector>', 'flows from endpoints matching this label selector'],
+  'to-label': ['<selector>', 'flows to endpoints matching this label selector'],
+  identity: ['<id>', 'flows from or to this security identity: a number or world, host, remote-node, ...'],
+  'from-identity': ['<id>', 'flows from this security identity'],
+  'to-identity': ['<id>', 'flows to this security identity'],
+  fqdn: ['<pattern>', 'flows from or to this DNS name; * wildcards (e.g. "*.stripe.com")'],
+  'from-fqdn': ['<pattern>', 'flows from this DNS name'],
+  'to-fqdn': ['<pattern>', 'flows to this DNS name'],
+  ip: ['<ip|cidr>', 'flows from or to this IP or CIDR'],
+  'from-ip': ['<ip|cidr>', 'flows from this IP or CIDR'],
+  'to-ip': ['<ip|cidr>', 'flows to this IP or CIDR'],
+  ipv4: ['', 'only IPv4 flows'],
+  ipv6: ['', 'only IPv6 flows'],
+  protocol: ['<p>', 'tcp, udp, icmp, icmpv4, icmpv6, dns, http, kafka'],
+  port: ['<n>', 'flows from or to this L4 port'],
+  'from-port': ['<n>', 'flows from this L4 port'],
+  'to-port': ['<n>', 'flows to this L4 port'],
+  'tcp-flags': ['<flags>', 'TCP flags that must all be set, comma-separated (e.g. syn, syn,ack, rst)'],
+  'traffic-direction': ['<dir>', 'ingress or egress'],
+  'http-status': ['<code>', 'HTTP status code or prefix (e.g. 404, 5+, 20+); L7 flows only'],
+  'http-method': ['<method>', 'HTTP method, any case (e.g. get, POST)'],
+  'http-path': ['<regexp>', 'HTTP path regular expression (e.g. "^/v1/charges/")'],
+  'http-url': ['<regexp>', 'HTTP URL regular expression (e.g. "stripe\\.com/v1")'],
+};
 
 interface FlowsCliOptions {
   server?: string;
@@ -20,17 +69,8 @@ interface FlowsCliOptions {
   tlsCert?: string;
   tlsKey?: string;
   tlsServerName?: string;
-  verdict: string[];
-  namespace: string[];
-  pod: string[];
-  fromPod: string[];
-  toPod: string[];
-  label: string[];
-  ip: string[];
-  port: string[];
-  protocol: string[];
-  type: string[];
-  dropReasonDesc: string[];
+  /** `--not FLAG[=VALUE]` (repeatable) */
+  not?: string[];
   last?: string;
   first?: string;
   all?: boolean;
@@ -39,9 +79,11 @@ interface FlowsCliOptions {
   follow?: boolean;
   json?: boolean;
   printNodeName?: boolean;
+  /** the filter flags, by FlowFilterOptions key (string lists; switches are booleans) */
+  [filterKey: string]: unknown;
 }
 
-const collect = (v: string, prev: string[]) => [...prev, v];
+const collect = (v: string, prev: string[] | undefined) => [...(prev ?? []), v];
 
 function wholeNumber(flag: string, v: string | undefined): number | undefined {
   if (v === undefined) return undefined;
@@ -49,27 +91,53 @@ function wholeNumber(flag: string, v: string | undefined): number | undefined {
   return Number(v);
 }
 
-function toFilterOptions(o: FlowsCliOptions): FlowFilterOptions {
+/** `--not --namespace=kube-system`, `--not --ipv6`: one negated filter flag, as `hubble observe --not` */
+type FilterModule = typeof import('@shared/flows/filter');
+
+function parseNot(
+  values: string[] | undefined,
+  { parseHubbleArgs, FlowFilterError }: FilterModule,
+): FlowFilterNegations | undefined {
+  if (!values?.length) return undefined;
+  const not: Record<string, unknown[]> = {};
+  for (const v of values) {
+    let parsed: FlowFilterOptions;
+    try {
+      parsed = parseHubbleArgs(['--not', v.startsWith('-') ? v : `--${v}`]);
+    } catch (err) {
+      if (!(err instanceof FlowFilterError)) throw err;
+      const hint = /needs a value/.test(err.message) ? ` (write --not ${v}=VALUE)` : '';
+      throw new CliError(`--not ${v}: ${err.message}${hint}`, EXIT.badInput);
+    }
+    for (const [k, x] of Object.entries(parsed.not ?? {}))
+      if (Array.isArray(x)) (not[k] ??= []).push(...(x as unknown[]));
+      else (not as Record<string, unknown>)[k] = x;
+  }
+  return not as FlowFilterNegations;
+}
+
+function toFilterOptions(o: FlowsCliOptions, filterModule: FilterModule): FlowFilterOptions {
   const f: FlowFilterOptions = {};
-  const list = (k: keyof FlowFilterOptions, v: string[]) => {
-    if (v.length) (f as Record<string, unknown>)[k] = v;
-  };
-  list('verdict', o.verdict);
-  list('namespace', o.namespace);
-  list('pod', o.pod);
-  list('fromPod', o.fromPod);
-  list('toPod', o.toPod);
-  list('label', o.label);
-  list('ip', o.ip);
-  list('protocol', o.protocol);
-  list('type', o.type);
-  list('dropReasonDesc', o.dropReasonDesc);
-  if (o.port.length)
-    f.port = o.port.map((p) => {
-      const n = wholeNumber('--port', p)!;
-      if (n > 65535) throw new CliError(`--port must be 0-65535, got ${p}`, EXIT.badInput);
-      return n;
-    });
+  const bag = f as Record<string, unknown>;
+  for (const { flag, key, kind } of FILTER_FLAGS) {
+    const v = o[key];
+    if (kind === 'switch') {
+      if (v === true) bag[key] = true;
+      continue;
+    }
+    const vals = (v as string[] | undefined) ?? [];
+    if (!vals.length) continue;
+    bag[key] =
+      kind === 'port'
+        ? vals.map((p) => {
+            const n = wholeNumber(`--${flag}`, p)!;
+            if (n > 65535) throw new CliError(`--${flag} must be 0-65535, got ${p}`, EXIT.badInput);
+            return n;
+          })
+        : vals;
+  }
+  const not = parseNot(o.not, filterModule);
+  if (not) f.not = not;
   f.last = wholeNumber('--last', o.last);
   f.first = wholeNumber('--first', o.first);
   if (o.all) f.last = Number.MAX_SAFE_INTEGER;
@@ -93,7 +161,7 @@ function readPem(flag: string, path: string | undefined): Buffer | undefined {
 }
 
 export function registerFlows(program: Command): void {
-  program
+  const cmd = program
     .command('flows')
     .description(
       'show Hubble flows like `hubble observe`: from Hubble Relay (port-forwarded), a server address, or a hubble -o json file',
@@ -118,32 +186,6 @@ export function registerFlows(program: Command): void {
       '--tls-server-name <name>',
       'TLS server name to verify (default instance.hubble-relay.cilium.io with a CA)',
     )
-    .option(
-      '--verdict <verdict>',
-      'FORWARDED, DROPPED, AUDIT, REDIRECTED, ERROR, TRACED, TRANSLATED (repeatable)',
-      collect,
-      [],
-    )
-    .option('--namespace <ns>', 'flows from or to this namespace (repeatable)', collect, [])
-    .option('--pod <[ns/]pod>', 'flows from or to this pod (name prefix; repeatable)', collect, [])
-    .option('--from-pod <[ns/]pod>', 'flows from this pod (repeatable)', collect, [])
-    .option('--to-pod <[ns/]pod>', 'flows to this pod (repeatable)', collect, [])
-    .option(
-      '--label <selector>',
-      'flows from or to endpoints matching this label selector (repeatable)',
-      collect,
-      [],
-    )
-    .option('--ip <ip|cidr>', 'flows from or to this IP or CIDR (repeatable)', collect, [])
-    .option('--port <n>', 'flows from or to this L4 port (repeatable)', collect, [])
-    .option('--protocol <p>', 'tcp, udp, icmp, icmpv4, icmpv6, dns, http, kafka (repeatable)', collect, [])
-    .option(
-      '--type <type>',
-      'event type: trace, drop, policy-verdict, ... (e.g. trace:to-endpoint; repeatable)',
-      collect,
-      [],
-    )
-    .option('--drop-reason-desc <reason>', 'drop reason, e.g. POLICY_DENIED (repeatable)', collect, [])
     .option('--last <n>', 'the last N flows (default 20 unless --since/--until/--follow)')
     .option('--first <n>', 'the first N flows in the buffer')
     .option('--all', 'every flow in the buffer')
@@ -151,19 +193,40 @@ export function registerFlows(program: Command): void {
     .option('--until <time>', 'flows until a time: relative or RFC 3339')
     .option('-f, --follow', 'keep streaming new flows (Ctrl-C to stop); reconnects if the connection drops')
     .option('--json', 'one flow per line, as `hubble observe -o json` prints')
-    .option('--print-node-name', 'print the node name in compact output')
-    .action(async (o: FlowsCliOptions) => {
+    .option('--print-node-name', 'print the node name in compact output');
+  for (const { flag, kind } of FILTER_FLAGS) {
+    const [arg, help] = FILTER_HELP[flag];
+    if (kind === 'switch') cmd.option(`--${flag}`, help);
+    else cmd.option(`--${flag} ${arg}`, `${help} (repeatable)`, collect);
+  }
+  cmd
+    .option(
+      '--not <flag>',
+      'negate the filter flag given as its value: --not --namespace=kube-system, --not --ipv6 (repeatable)',
+      collect,
+    )
+    .allowExcessArguments()
+    .action(async (o: FlowsCliOptions, command: Command) => {
+      if (command.args.length)
+        throw new CliError(
+          `unexpected argument "${command.args[0]}"` +
+            (o.not?.length
+              ? ` (a negated flag takes its value with "=": --not --namespace=kube-system)`
+              : ''),
+          EXIT.badInput,
+        );
       const sources = [o.server, o.context, o.file].filter((x) => x !== undefined).length;
       if (sources !== 1)
         throw new CliError(
           'give exactly one of --server HOST:PORT, --context NAME or --file FILE',
           EXIT.badInput,
         );
-      const { FlowFilterError, buildFlowRequest } = await import('@shared/flows/filter');
+      const filterModule = await import('@shared/flows/filter');
+      const { FlowFilterError, buildFlowRequest } = filterModule;
       const { FlowTimeError } = await import('@shared/flows/time');
       const { formatCompactFlow } = await import('@shared/flows/compact');
       const { formatFlowLine } = await import('@shared/flows/jsonl');
-      const filter = toFilterOptions(o);
+      const filter = toFilterOptions(o, filterModule);
       let request;
       try {
         request = buildFlowRequest(filter);
