@@ -3,7 +3,7 @@
  * through the gRPC client and FlowStreamManager into the ring buffer (batched delivery included),
  * and the ring buffer's memory at 100k flows.
  *
- *   npx tsx --tsconfig tsconfig.node.json bench/flows.bench.ts [--flows N] [--runs R]
+ *   npx tsx --tsconfig tsconfig.node.json bench/flows.bench.ts [--flows N] [--runs R] [--no-memory]
  *
  * Target: >= 20k flows/s. Prints numbers; asserts nothing.
  */
@@ -109,6 +109,7 @@ try {
 } finally {
   sim.stop();
 }
+if (argv.includes('--no-memory')) process.exit(0);
 const mem = memoryAt100k();
 console.log(
   `ring buffer at 100k flows: ${(mem.bytes / 1024 / 1024).toFixed(1)} MiB heap (${Math.round(mem.perFlow)} bytes/flow)`,

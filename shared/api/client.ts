@@ -37,9 +37,13 @@ export function createApi(t: Transport) {
     flows: {
       start: call(t, 'flows.start'),
       stop: call(t, 'flows.stop'),
+      close: call(t, 'flows.close'),
       importText: call(t, 'flows.importText'),
+      view: call(t, 'flows.view'),
+      rows: call(t, 'flows.rows'),
+      flow: call(t, 'flows.flow'),
       exportText: call(t, 'flows.exportText'),
-      onBatch: on(t, 'flows.batch'),
+      onView: on(t, 'flows.view'),
       onState: on(t, 'flows.state'),
     },
   };

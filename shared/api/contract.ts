@@ -3,7 +3,8 @@ import type { ContextList, LiveStatus, LoadProgress } from '../cluster/types';
 import type { CheckRun } from '../check/types';
 import type { Diagnosis } from '../diagnose/types';
 import type { LintFinding, TraceResult } from '../engine/types';
-import type { FlowBatch, FlowStreamState } from '../flows/types';
+import type { Flow, FlowStreamState } from '../flows/types';
+import type { FlowRows, FlowViewUpdate } from '../flows/view';
 import type { ExportedReport } from '../report/types';
 import type { CniFacts, Snapshot } from '../snapshot/types';
 
@@ -54,6 +55,8 @@ export const flowFilterSchema = negatableFlowFilter.extend({
   not: negatableFlowFilter.optional(),
 });
 
+const streamId = z.string().min(1).max(64);
+
 const textFile = z.object({ name: z.string().max(1000), text: z.string().max(512 * 1024 * 1024) });
 
 /** Every request: method name → schema of its single argument object. */
@@ -85,11 +88,31 @@ export const requestSchemas = {
     filter: flowFilterSchema,
     bufferSize: z.number().int().min(100).max(5_000_000).optional(),
   }),
-  'flows.stop': z.object({ streamId: z.string().min(1).max(64) }),
+  'flows.stop': z.object({ streamId }),
+  'flows.close': z.object({ streamId }),
   'flows.importText': z.object({ file: textFile }),
-  'flows.exportText': z.object({
-    streamId: z.string().min(1).max(64),
+  'flows.view': z.object({
+    streamId,
     filter: flowFilterSchema.optional(),
+    namespaces: z.array(z.string().max(253)).max(1000).optional(),
+    paused: z.boolean().optional(),
+  }),
+  'flows.rows': z.object({
+    streamId,
+    generation: z.number().int().min(0),
+    from: z.number().int().min(0),
+    count: z.number().int().min(1).max(1000),
+  }),
+  'flows.flow': z.object({
+    streamId,
+    generation: z.number().int().min(0),
+    ordinal: z.number().int().min(0),
+  }),
+  'flows.exportText': z.object({
+    streamId,
+    filter: flowFilterSchema.optional(),
+    /** the flows the stream's view shows */
+    fromView: z.boolean().optional(),
     uuids: z.array(z.string().max(64)).optional(),
     format: z.enum(['json', 'jsonpb']),
   }),
@@ -165,7 +188,11 @@ export interface ApiResults {
   'check.run': CheckRun;
   'flows.start': { streamId: string };
   'flows.stop': { stopped: boolean };
+  'flows.close': { closed: boolean };
   'flows.importText': FlowImportResult;
+  'flows.view': FlowViewUpdate;
+  'flows.rows': FlowRows;
+  'flows.flow': { flow: Flow };
   'flows.exportText': SnapshotExport;
   'app.openExternal': { opened: boolean };
 }
@@ -175,7 +202,8 @@ export interface ApiEvents {
   'contexts.changed': ContextList;
   'snapshot.progress': LoadProgress;
   'snapshot.updated': { snapshotId: string; summary: SnapshotSummary; live: LiveStatus };
-  'flows.batch': FlowBatch;
+  /** what the flow inspector shows of a stream changed (at most ten a second; flows themselves are fetched by rows) */
+  'flows.view': FlowViewUpdate;
   'flows.state': FlowStreamState;
 }
 export type ApiEvent = keyof ApiEvents;
@@ -184,7 +212,7 @@ export const apiEventNames: ApiEvent[] = [
   'contexts.changed',
   'snapshot.progress',
   'snapshot.updated',
-  'flows.batch',
+  'flows.view',
   'flows.state',
 ];
 

@@ -78,6 +78,21 @@ export class FlowStore {
     for (const f of flows) this.push(f);
   }
 
+  /** sequence number of the oldest held flow (flows are numbered 0, 1, ... as they are pushed) */
+  get firstSeq(): number {
+    return this.evictedCount;
+  }
+
+  /** sequence number the next pushed flow gets */
+  get nextSeq(): number {
+    return this.evictedCount + this.count;
+  }
+
+  /** the held flow with this sequence number (undefined once evicted) */
+  atSeq(seq: number): Flow | undefined {
+    return this.at(seq - this.evictedCount);
+  }
+
   /** i-th held flow, 0 = oldest */
   at(i: number): Flow | undefined {
     if (i < 0 || i >= this.count) return undefined;
@@ -95,8 +110,10 @@ export class FlowStore {
     return out;
   }
 
+  /** drops every held flow (they count as evicted, so sequence numbers keep growing) */
   clear(): void {
     this.buf = new Array<Flow | undefined>(this.capacity);
+    this.evictedCount += this.count;
     this.head = 0;
     this.count = 0;
   }

@@ -21,7 +21,9 @@ import type {
 } from '@shared/flows/types';
 import type { HubbleClient, HubbleTlsOptions, NodeStatusEvent } from './client';
 import { HubbleError, type HubbleErrorCode } from './errors';
+import type { FlowRows, FlowViewUpdate } from '@shared/flows/view';
 import { DEFAULT_FLOW_BUFFER, FlowStore } from './flow-store';
+import { FlowView, type FlowViewSettings } from './flow-view';
 import { connectRelay, connectServer, type HubbleConnection, type RelayTlsChoice } from './relay';
 
 /** Where a live stream comes from. */
@@ -53,6 +55,8 @@ export interface FlowStreamManagerOptions {
   batchIntervalMs?: number;
   /** flush when this many flows are pending (500) */
   batchMaxFlows?: number;
+  /** send a stream's view update at most this often (100 ms) */
+  viewIntervalMs?: number;
   /** reconnect backoff: first delay, cap, attempts (Infinity for follow streams, 5 otherwise) */
   reconnect?: { initialMs?: number; maxMs?: number; maxAttempts?: number };
   /** resume this far before the last flow's time (Relay sorts flows in a ~1 s window), deduplicating by uuid */
@@ -74,6 +78,8 @@ export interface FlowStreamStats {
 
 export interface FlowExportRequest {
   filter?: FlowFilterOptions;
+  /** the flows the stream's view shows (its filter, namespaces and pause) */
+  fromView?: boolean;
   uuids?: string[];
   format: 'json' | 'jsonpb';
 }
@@ -89,6 +95,8 @@ export interface FlowImportOutcome {
 interface ManagerEvents {
   batch: [FlowBatch];
   state: [FlowStreamState];
+  /** a stream's view changed (throttled; only for streams whose view was set) */
+  view: [FlowViewUpdate];
 }
 
 /**
@@ -96,7 +104,6 @@ interface ManagerEvents {
  * worked before, so it is a server restarting (accepting TCP before it speaks gRPC), not a mismatch.
  */
 const TRANSIENT: HubbleErrorCode[] = ['unreachable', 'unavailable', 'internal', 'not-ready', 'tls'];
-const RECENT_KEYS = 50_000;
 
 function flowKey(f: Flow): string {
   if (f.uuid) return f.uuid;
@@ -112,9 +119,12 @@ class StreamRecord {
   duplicates = 0;
   reconnects = 0;
   gaps: { from: string; to: string }[] = [];
-  recent = new Set<string>();
-  recentOrder: string[] = [];
-  recentHead = 0;
+  /**
+   * After a reconnect: the keys of the flows already held from the resume point on, and the time up to
+   * which a resumed flow may be one of them. Undefined in steady state (no per-flow bookkeeping then).
+   */
+  resumeKeys?: Set<string>;
+  resumeUntil?: [number, number];
   maxTime?: string;
   /** maxTime as [seconds, nanos] (split once, not on every flow) */
   maxTimeParts?: [number, number];
@@ -122,6 +132,9 @@ class StreamRecord {
   liveSince?: string;
   stopped = false;
   conn?: HubbleConnection;
+  view?: FlowView;
+  viewTimer?: NodeJS.Timeout;
+  viewSentAt = 0;
   cancelStream?: () => void;
   wake?: () => void;
   constructor(
@@ -129,16 +142,19 @@ class StreamRecord {
     readonly store: FlowStore,
   ) {}
 
-  remember(key: string): boolean {
-    if (this.recent.has(key)) return false;
-    this.recent.add(key);
-    if (this.recentOrder.length < RECENT_KEYS) this.recentOrder.push(key);
-    else {
-      this.recent.delete(this.recentOrder[this.recentHead]);
-      this.recentOrder[this.recentHead] = key;
-      this.recentHead = (this.recentHead + 1) % RECENT_KEYS;
+  /** A resumed flow already held? Leaves resume mode once flows are newer than anything held before. */
+  isDuplicate(flow: Flow, t: [number, number] | undefined): boolean {
+    const until = this.resumeUntil;
+    if (!until || !this.resumeKeys) return false;
+    if (t && (t[0] > until[0] || (t[0] === until[0] && t[1] > until[1]))) {
+      this.resumeKeys = undefined;
+      this.resumeUntil = undefined;
+      return false;
     }
-    return true;
+    const key = flowKey(flow);
+    if (this.resumeKeys.has(key)) return true;
+    this.resumeKeys.add(key);
+    return false;
   }
 }
 
@@ -155,6 +171,7 @@ export class FlowStreamManager extends EventEmitter<ManagerEvents> {
       bufferSize: opts.bufferSize ?? DEFAULT_FLOW_BUFFER,
       batchIntervalMs: opts.batchIntervalMs ?? 100,
       batchMaxFlows: opts.batchMaxFlows ?? 500,
+      viewIntervalMs: opts.viewIntervalMs ?? 100,
       resumeOverlapMs: opts.resumeOverlapMs ?? 2000,
       reconnect: {
         initialMs: opts.reconnect?.initialMs ?? 250,
@@ -208,7 +225,73 @@ export class FlowStreamManager extends EventEmitter<ManagerEvents> {
   /** Forgets a stopped stream's flows. */
   async release(streamId: string): Promise<void> {
     await this.stop(streamId);
+    const rec = this.streams.get(streamId);
+    if (rec?.viewTimer) clearTimeout(rec.viewTimer);
     this.streams.delete(streamId);
+  }
+
+  /**
+   * Sets what the stream's view shows (filter, namespaces, paused) and returns it. The view then follows
+   * the stream: a 'view' event at most every viewIntervalMs while it changes.
+   */
+  setView(streamId: string, settings: FlowViewSettings): FlowViewUpdate {
+    const rec = this.require(streamId);
+    rec.view ??= new FlowView(rec.store);
+    rec.view.configure(settings);
+    return this.viewUpdate(rec, rec.view);
+  }
+
+  /** Rows of the stream's view from an ordinal on; throws 'stale' when the view's filter changed since. */
+  viewRows(streamId: string, generation: number, from: number, count: number): FlowRows {
+    const view = this.requireView(streamId, generation);
+    return view.rows(from, count);
+  }
+
+  /** One flow of the stream's view, in full. */
+  viewFlow(streamId: string, generation: number, ordinal: number): Flow {
+    const flow = this.requireView(streamId, generation).flow(ordinal);
+    if (!flow) throw new HubbleError('not-found', 'that flow has left the buffer (evicted by newer flows)');
+    return flow;
+  }
+
+  private requireView(streamId: string, generation: number): FlowView {
+    const view = this.require(streamId).view;
+    if (!view) throw new HubbleError('bad-request', `flow stream ${streamId} has no view`);
+    if (!view.isGeneration(generation))
+      throw new HubbleError('not-found', 'the view changed (new filter) since these rows were asked for');
+    return view;
+  }
+
+  private viewUpdate(rec: StreamRecord, view: FlowView): FlowViewUpdate {
+    return {
+      streamId: rec.id,
+      ...view.state(),
+      held: rec.store.size,
+      evicted: rec.store.evicted,
+      received: rec.store.received,
+      lost: rec.lost,
+    };
+  }
+
+  /** Brings the stream's view up to date and sends it, at most every viewIntervalMs. */
+  private touchView(rec: StreamRecord, now = false): void {
+    const view = rec.view;
+    if (!view) return;
+    const send = () => {
+      rec.viewTimer = undefined;
+      rec.viewSentAt = Date.now();
+      view.sync();
+      this.emit('view', this.viewUpdate(rec, view));
+    };
+    if (now) {
+      if (rec.viewTimer) clearTimeout(rec.viewTimer);
+      send();
+      return;
+    }
+    if (rec.viewTimer) return;
+    const wait = this.opts.viewIntervalMs - (Date.now() - rec.viewSentAt);
+    if (wait <= 0) send();
+    else rec.viewTimer = setTimeout(send, wait);
   }
 
   /**
@@ -251,7 +334,9 @@ export class FlowStreamManager extends EventEmitter<ManagerEvents> {
 
   /** The stream's held flows filtered (and/or picked by uuid), as `hubble observe -o json|jsonpb` text. */
   exportText(streamId: string, req: FlowExportRequest): { fileName: string; text: string; count: number } {
-    const flows = this.selectFlows(streamId, req.filter, req.uuids);
+    const view = req.fromView ? this.require(streamId).view : undefined;
+    if (req.fromView && !view) throw new HubbleError('bad-request', `flow stream ${streamId} has no view`);
+    const flows = view ? view.toArray() : this.selectFlows(streamId, req.filter, req.uuids);
     return {
       fileName: `flows-${new Date().toISOString().replace(/[:.]/g, '-')}.${req.format}`,
       text: exportFlowLines(flows, req.format),
@@ -340,6 +425,7 @@ export class FlowStreamManager extends EventEmitter<ManagerEvents> {
     extra: Partial<FlowStreamState> = {},
   ): void {
     rec.state = state;
+    this.touchView(rec, true);
     this.emit('state', { streamId: rec.id, state, message, ...extra });
   }
 
@@ -351,6 +437,7 @@ export class FlowStreamManager extends EventEmitter<ManagerEvents> {
     if (!rec.pending.length) return;
     const flows = rec.pending;
     rec.pending = [];
+    this.touchView(rec);
     this.emit('batch', {
       streamId: rec.id,
       flows,
@@ -362,15 +449,15 @@ export class FlowStreamManager extends EventEmitter<ManagerEvents> {
   }
 
   private accept(rec: StreamRecord, flow: Flow): void {
-    if (!rec.remember(flowKey(flow))) {
+    const t = flow.time ? splitTimestamp(flow.time) : undefined;
+    if (rec.isDuplicate(flow, t)) {
       rec.duplicates++;
       return;
     }
-    if (flow.time) {
-      const t = splitTimestamp(flow.time);
+    if (t) {
       const m = rec.maxTimeParts;
       if (!m || t[0] > m[0] || (t[0] === m[0] && t[1] > m[1])) {
-        rec.maxTime = flow.time;
+        rec.maxTime = flow.time!;
         rec.maxTimeParts = t;
       }
     }
@@ -400,6 +487,7 @@ export class FlowStreamManager extends EventEmitter<ManagerEvents> {
     if (!from) return base;
     const ms = Date.parse(from) - this.opts.resumeOverlapMs;
     const since = new Date(ms).toISOString();
+    this.armDedupe(rec, ms);
     const req: FlowRequest = { whitelist: base.whitelist, blacklist: base.blacklist, since };
     if (base.follow) req.follow = true;
     if (base.until) req.until = base.until;
@@ -409,6 +497,25 @@ export class FlowStreamManager extends EventEmitter<ManagerEvents> {
       req.number = Math.max(1, base.number - rec.store.received + rec.duplicates);
     }
     return req;
+  }
+
+  /**
+   * The resumed stream repeats the flows since `sinceMs`: remember the keys of those already held (the
+   * newest end of the ring buffer; Relay's ~1 s sort window allows for a little disorder) so they are
+   * dropped once, and nothing is tracked per flow once the stream is past them.
+   */
+  private armDedupe(rec: StreamRecord, sinceMs: number): void {
+    if (!rec.maxTimeParts) return;
+    const keys = new Set<string>();
+    const floor = sinceMs - 1000;
+    for (let seq = rec.store.nextSeq - 1; seq >= rec.store.firstSeq; seq--) {
+      const f = rec.store.atSeq(seq)!;
+      const t = f.time ? Date.parse(f.time) : NaN;
+      if (t < floor) break;
+      keys.add(flowKey(f));
+    }
+    rec.resumeKeys = keys;
+    rec.resumeUntil = rec.maxTimeParts;
   }
 
   /** After reconnecting: does Relay still hold the flows since our last one? If its ring wrapped, report the gap. */

@@ -91,7 +91,7 @@ export class ApiSession {
     if (!this.flows) {
       this.flows = this.opts.deps.createFlowStreams({
         kubeconfig: this.opts.kubeconfig,
-        onBatch: (b) => this.events.emit('flows.batch', b),
+        onView: (v) => this.events.emit('flows.view', v),
         onState: (s) => this.events.emit('flows.state', s),
       });
     }
@@ -237,7 +237,11 @@ export class ApiSession {
         return this.flowStreams().start({ snapshot, context: ctx, server, filter, bufferSize });
       },
       'flows.stop': async ({ streamId }) => ({ stopped: await this.flowStreams().stop(streamId) }),
+      'flows.close': async ({ streamId }) => ({ closed: await this.flowStreams().close(streamId) }),
       'flows.importText': async ({ file }) => this.flowStreams().importText(file),
+      'flows.view': async (req) => this.flowStreams().view(req),
+      'flows.rows': async (req) => this.flowStreams().rows(req),
+      'flows.flow': async (req) => ({ flow: this.flowStreams().flow(req) }),
       'flows.exportText': async (req) => this.flowStreams().exportText(req),
     };
   }

@@ -61,7 +61,7 @@ export function defaultDeps(): ServiceDeps {
     },
     createFlowStreams: (opts) => {
       const manager = new FlowStreamManager();
-      manager.on('batch', opts.onBatch);
+      manager.on('view', opts.onView);
       manager.on('state', opts.onState);
       return {
         start: async ({ context, server, filter, bufferSize }) => {
@@ -79,6 +79,14 @@ export function defaultDeps(): ServiceDeps {
           );
         },
         stop: (streamId) => manager.stop(streamId),
+        close: async (streamId) => {
+          const had = manager.has(streamId);
+          await manager.release(streamId);
+          return had;
+        },
+        view: ({ streamId, ...settings }) => manager.setView(streamId, settings),
+        rows: ({ streamId, generation, from, count }) => manager.viewRows(streamId, generation, from, count),
+        flow: ({ streamId, generation, ordinal }) => manager.viewFlow(streamId, generation, ordinal),
         importText: async (file) => {
           const r = manager.importText(file.text);
           return { streamId: r.streamId, imported: r.imported, errors: r.errors };
@@ -88,6 +96,7 @@ export function defaultDeps(): ServiceDeps {
             throw new ApiError('not-found', `flow stream ${req.streamId} does not exist`);
           const r = manager.exportText(req.streamId, {
             filter: req.filter,
+            fromView: req.fromView,
             uuids: req.uuids,
             format: req.format,
           });

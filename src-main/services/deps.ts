@@ -1,9 +1,10 @@
-import type { FlowImportResult, SnapshotExport } from '@shared/api/contract';
+import type { ApiRequest, FlowImportResult, SnapshotExport } from '@shared/api/contract';
 import type { CheckRun } from '@shared/check/types';
 import type { ContextList, LiveStatus, LoadProgress } from '@shared/cluster/types';
 import type { Diagnosis, Question } from '@shared/diagnose/types';
 import type { Engine, LintFinding } from '@shared/engine/types';
-import type { FlowBatch, FlowFilterOptions, FlowStreamState } from '@shared/flows/types';
+import type { Flow, FlowFilterOptions, FlowStreamState } from '@shared/flows/types';
+import type { FlowRows, FlowViewUpdate } from '@shared/flows/view';
 import type { ExportedReport, ReportFormat } from '@shared/report/types';
 import type { Snapshot, SnapshotSource } from '@shared/snapshot/types';
 
@@ -57,7 +58,7 @@ export interface ReportRequest {
 
 export interface FlowStreamsOptions {
   kubeconfig?: string;
-  onBatch(batch: FlowBatch): void;
+  onView(view: FlowViewUpdate): void;
   onState(state: FlowStreamState): void;
 }
 
@@ -73,10 +74,16 @@ export interface FlowStartRequest {
 export interface FlowStreams {
   start(req: FlowStartRequest): Promise<{ streamId: string }>;
   stop(streamId: string): Promise<boolean>;
+  /** stops the stream and forgets its flows */
+  close(streamId: string): Promise<boolean>;
   importText(file: { name: string; text: string }): Promise<FlowImportResult>;
+  view(req: ApiRequest<'flows.view'>): FlowViewUpdate;
+  rows(req: ApiRequest<'flows.rows'>): FlowRows;
+  flow(req: ApiRequest<'flows.flow'>): Flow;
   exportText(req: {
     streamId: string;
     filter?: FlowFilterOptions;
+    fromView?: boolean;
     uuids?: string[];
     format: 'json' | 'jsonpb';
   }): Promise<SnapshotExport>;

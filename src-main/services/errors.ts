@@ -21,6 +21,8 @@ const ERRNO_CODES: Record<string, ApiErrorPayload['code']> = {
   ETIMEDOUT: 'unreachable',
   EHOSTUNREACH: 'unreachable',
   ENOTFOUND: 'unreachable',
+  // HubbleError codes that are not API codes
+  'bad-request': 'bad-input',
 };
 
 /** Error class names from the domain modules, mapped to what the UI should do about them. */

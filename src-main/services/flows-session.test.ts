@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ApiEvents, FlowImportResult, SnapshotExport } from '@shared/api/contract';
 import { parseFlowLines } from '@shared/flows/jsonl';
 import type { Flow } from '@shared/flows/types';
+import type { FlowRows } from '@shared/flows/view';
 import { startHubbleSim, type HubbleSim } from '../../test/hubble-sim/index';
 import { ApiSession } from './api-session';
 import { defaultDeps } from './default-deps';
@@ -59,25 +60,66 @@ describe('flows through the API services', () => {
     s.dispose();
   });
 
-  it('streams flows from a Hubble server as batched events on the session bus', async () => {
+  it('streams flows from a Hubble server into a view the renderer reads by rows, never flow by flow', async () => {
     const s = newSession();
-    const batches: ApiEvents['flows.batch'][] = [];
+    const views: ApiEvents['flows.view'][] = [];
     const states: string[] = [];
+    const events: string[] = [];
     s.events.on((event, payload) => {
-      if (event === 'flows.batch') batches.push(payload as ApiEvents['flows.batch']);
+      events.push(event);
+      if (event === 'flows.view') views.push(payload as ApiEvents['flows.view']);
       if (event === 'flows.state') states.push((payload as ApiEvents['flows.state']).state);
     });
     const { streamId } = (await s.call('flows.start', {
       server: hubble.address,
       filter: { last: 1000 },
     })) as { streamId: string };
-    const t0 = Date.now();
-    while (batches.reduce((n, b) => n + b.flows.length, 0) < demoFlows.length && Date.now() - t0 < 10_000)
-      await new Promise((r) => setTimeout(r, 50));
-    expect(batches.every((b) => b.streamId === streamId)).toBe(true);
-    expect(batches.reduce((n, b) => n + b.flows.length, 0)).toBe(demoFlows.length);
+    const first = (await s.call('flows.view', {
+      streamId,
+      filter: { verdict: ['DROPPED'] },
+    })) as ApiEvents['flows.view'];
+    await expect.poll(() => views.at(-1)?.received, { timeout: 10_000 }).toBe(demoFlows.length);
+    const dropped = demoFlows.filter((f) => f.verdict === 'DROPPED');
+    const last = views.at(-1)!;
+    expect(last).toMatchObject({
+      streamId,
+      generation: first.generation,
+      total: dropped.length,
+      held: demoFlows.length,
+    });
+    expect(last.counts).toEqual({ DROPPED: dropped.length });
+    // nothing on the bus carries flows: only view updates and states
+    expect(new Set(events)).toEqual(new Set(['flows.view', 'flows.state']));
+
+    const rows = (await s.call('flows.rows', {
+      streamId,
+      generation: last.generation,
+      from: last.base,
+      count: 1000,
+    })) as FlowRows;
+    expect(rows.rows.map((r) => r.uuid)).toEqual(dropped.map((f) => f.uuid));
+    expect(rows.rows.every((r) => r.verdict === 'DROPPED')).toBe(true);
+    const { flow } = (await s.call('flows.flow', {
+      streamId,
+      generation: last.generation,
+      ordinal: rows.rows[0].ordinal,
+    })) as { flow: Flow };
+    expect(flow).toEqual(dropped[0]);
+
+    // a new filter is a new generation: rows asked for under the old one are refused, not mixed up
+    const all = (await s.call('flows.view', { streamId, filter: {} })) as ApiEvents['flows.view'];
+    expect(all.generation).toBeGreaterThan(last.generation);
+    expect(all.total).toBe(demoFlows.length);
+    const stale = await s
+      .call('flows.rows', { streamId, generation: last.generation, from: 0, count: 10 })
+      .catch((e: unknown) => toApiErrorPayload(e));
+    expect(stale).toMatchObject({ code: 'not-found' });
+
     expect(await s.call('flows.stop', { streamId })).toEqual({ stopped: true });
     expect(states).toContain('connecting');
+    expect(await s.call('flows.close', { streamId })).toEqual({ closed: true });
+    const gone = await s.call('flows.view', { streamId }).catch((e: unknown) => toApiErrorPayload(e));
+    expect(gone).toMatchObject({ code: 'bad-input' });
     s.dispose();
   });
 

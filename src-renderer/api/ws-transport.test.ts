@@ -65,11 +65,9 @@ describe('websocket transport', () => {
     transports.push(t);
     await new Promise<void>((r) => t.onConnectionState((s) => s.state === 'open' && r()));
     const got: number[] = [];
-    const off = t.subscribe('flows.batch', (b) => got.push(b.held));
+    const off = t.subscribe('flows.view', (v) => got.push(v.held));
     const push = (held: number) =>
-      server.sockets[0].send(
-        JSON.stringify({ event: 'flows.batch', payload: { streamId: 's', flows: [], held, evicted: 0 } }),
-      );
+      server.sockets[0].send(JSON.stringify({ event: 'flows.view', payload: { streamId: 's', held } }));
     push(1);
     await expect.poll(() => got).toEqual([1]);
     off();

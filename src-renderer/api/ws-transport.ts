@@ -26,7 +26,7 @@ import {
  *   reply    server → client   {"id": 7, "result": <ApiResults[method]>}
  *                          or  {"id": 7, "error": {"code": "not-found", "message": "...", "details": [...]}}
  *            (`error` is an ApiErrorPayload; never a stack trace.) Exactly one reply per request.
- *   event    server → client   {"event": "flows.batch", "payload": <ApiEvents[event]>}
+ *   event    server → client   {"event": "flows.view", "payload": <ApiEvents[event]>}
  *            The server pushes every event (apiEventNames) to every connected page; the client
  *            dispatches them to its local listeners. No subscribe message is needed.
  *

@@ -1,13 +1,15 @@
 import { create } from 'zustand';
-import type { Flow, FlowBatch, FlowStreamState } from '@shared/flows/types';
-import { parseFlowLines } from '@shared/flows/jsonl';
+import type { Flow, FlowFilterOptions, FlowStreamState } from '@shared/flows/types';
+import type { FlowViewUpdate } from '@shared/flows/view';
 import { api } from '../api';
-import { UpstreamEvictions } from '../views/flows/upstream-evictions';
-import { toastError, toastInfo } from './toasts';
+import { rowCache } from '../views/flows/row-cache';
+import { describeError, toastError, toastInfo } from './toasts';
 
-/** Flow inspector state: a bounded buffer of flows (oldest first), pause/resume, stream states. */
-
-export const DEFAULT_BUFFER = 100_000;
+/**
+ * Flow inspector state. The flows themselves stay in main (the stream's ring buffer and its view: filter,
+ * pause, counts); the renderer holds the latest view update, the rows on screen (row-cache.ts) and the
+ * selected flow. So a stream of 20k flows/s costs the renderer ten small updates a second.
+ */
 
 export interface FlowSource {
   kind: 'file' | 'stream';
@@ -15,236 +17,198 @@ export interface FlowSource {
   streamId?: string;
 }
 
+export interface SelectedFlow {
+  ordinal: number;
+  /** the full flow, once fetched (kept when the buffer evicts it) */
+  flow?: Flow;
+}
+
 interface FlowsState {
-  flows: Flow[];
-  bufferSize: number;
-  /** flows dropped from the front of the buffer (ours plus the stream's ring buffer) */
-  evicted: number;
-  paused: boolean;
-  /** flows that arrived while paused, shown on resume */
-  held: Flow[];
   source?: FlowSource;
   stream?: FlowStreamState;
+  /** what main's view of the stream holds now */
+  view?: FlowViewUpdate;
   importErrors: { line: number; message: string }[];
-  selected?: Flow;
-  /** bumps on every change of `flows` so memoized views refresh without copying */
-  version: number;
-  /** flows ever appended to `flows` (never goes down): `flows` holds numbers `appended - flows.length` .. `appended - 1` */
-  appended: number;
+  /** the view settings the user chose (sent to main) */
+  filter: FlowFilterOptions;
+  namespaces: string[];
+  paused: boolean;
+  selected?: SelectedFlow;
 
-  add(flows: Flow[], evictedUpstream?: number): void;
+  setFilter(filter: FlowFilterOptions, namespaces: string[]): void;
   setPaused(p: boolean): void;
-  select(f: Flow | undefined): void;
-  importText(name: string, text: string): void;
+  select(ordinal: number | undefined): void;
+  importText(name: string, text: string): Promise<void>;
   startStream(args: { snapshotId?: string; context?: string; label: string }): Promise<void>;
   stop(): Promise<void>;
-  clear(): void;
 }
 
-export const useFlows = create<FlowsState>((set, get) => ({
-  flows: [],
-  bufferSize: DEFAULT_BUFFER,
-  evicted: 0,
-  paused: false,
-  held: [],
-  importErrors: [],
-  version: 0,
-  appended: 0,
+/** the stream whose flows are shown (undefined while flows.start is in flight: its events may come first) */
+let currentStream: string | undefined;
+/** streams this window stopped or replaced: their last states are not the new stream's */
+const retired = new Set<string>();
 
-  add(incoming, evictedUpstream = 0) {
-    const s = get();
-    if (s.paused) {
-      const held = s.held.concat(incoming);
-      const over = Math.max(0, held.length - s.bufferSize);
-      set({ held: over ? held.slice(over) : held, evicted: s.evicted + over + evictedUpstream });
-      return;
-    }
-    if (incoming.length === 0 && evictedUpstream === 0) return;
-    const over = Math.max(0, s.flows.length + incoming.length - s.bufferSize);
-    // one copy: keep the newest of the old flows, then the newest of the incoming ones
-    const kept = over >= s.flows.length ? [] : over > 0 ? s.flows.slice(over) : s.flows;
-    const fresh = over > s.flows.length ? incoming.slice(over - s.flows.length) : incoming;
-    set({
-      flows: kept.length === 0 ? fresh.slice() : kept.concat(fresh),
-      evicted: s.evicted + over + evictedUpstream,
-      version: s.version + 1,
-      appended: s.appended + incoming.length,
-    });
-  },
-
-  setPaused(paused) {
-    const s = get();
-    if (!paused && s.held.length > 0) {
-      set({ paused: false, held: [] });
-      get().add(s.held);
-    } else set({ paused });
-  },
-
-  select: (selected) => set({ selected }),
-
-  importText(name, text) {
-    void get().stop();
-    const parsed = parseFlowLines(text);
-    set({
-      flows: [],
-      held: [],
-      evicted: 0,
-      selected: undefined,
-      importErrors: parsed.errors,
-      source: { kind: 'file', label: name },
-      stream: undefined,
-      paused: false,
-    });
-    get().add(parsed.flows);
-    if (parsed.flows.length === 0 && parsed.errors.length > 0) {
-      toastError(`Could not import ${name}`, {
-        code: 'bad-input',
-        message: `No flow could be read; first problem on line ${parsed.errors[0].line}: ${parsed.errors[0].message}`,
-      });
-    } else {
-      toastInfo(
-        `Imported ${parsed.flows.length.toLocaleString()} flows from ${name}`,
-        parsed.errors.length
-          ? `${parsed.errors.length} line${parsed.errors.length === 1 ? '' : 's'} skipped (see the list above the table).`
-          : '',
-        parsed.errors.length ? 'info' : 'success',
-      );
-    }
-  },
-
-  async startStream({ snapshotId, context, label }) {
-    await get().stop();
-    set({
-      flows: [],
-      held: [],
-      evicted: 0,
-      selected: undefined,
-      importErrors: [],
-      source: { kind: 'stream', label },
-      stream: { streamId: '', state: 'connecting' },
-      paused: false,
-      version: get().version + 1,
-    });
-    starting = true;
+export const useFlows = create<FlowsState>((set, get) => {
+  /** Sends the view settings for the shown stream and applies main's answer. */
+  const pushView = async (): Promise<void> => {
+    const { source, filter, namespaces, paused } = get();
+    const streamId = source?.streamId;
+    if (!streamId) return;
     try {
-      const { streamId } = await api.flows.start({ snapshotId, context, filter: { follow: true } });
-      starting = false;
-      set((s) => ({
-        source: { kind: 'stream', label, streamId },
-        stream:
-          s.stream?.streamId === streamId
-            ? s.stream
-            : { streamId, state: s.stream?.state ?? 'connecting', message: s.stream?.message },
-      }));
+      const view = await api.flows.view({ streamId, filter, namespaces, paused });
+      applyView(view);
     } catch (e) {
-      starting = false;
-      set({ stream: { streamId: '', state: 'failed', message: e instanceof Error ? e.message : String(e) } });
-      toastError('Could not start the flow stream', e);
+      if (get().source?.streamId === streamId) toastError('Could not update the flow view', e);
     }
-  },
+  };
 
-  async stop() {
-    const id = get().source?.streamId;
-    if (!id) return;
-    set((s) => ({ source: s.source ? { ...s.source, streamId: undefined } : undefined }));
-    try {
-      await api.flows.stop({ streamId: id });
-    } catch {
-      /* already gone */
-    }
-  },
+  /** Replaces the shown stream: the old one is stopped and forgotten in main. */
+  const switchTo = async (next: FlowSource, extra: Partial<FlowsState>): Promise<void> => {
+    const old = get().source?.streamId;
+    if (old) retired.add(old);
+    currentStream = next.streamId;
+    rowCache.reset();
+    set({ source: next, view: undefined, selected: undefined, paused: false, ...extra });
+    if (old && old !== next.streamId) await api.flows.close({ streamId: old }).catch(() => undefined);
+    await pushView();
+  };
 
-  clear: () =>
-    set({
-      flows: [],
-      held: [],
-      evicted: 0,
-      selected: undefined,
-      importErrors: [],
-      version: get().version + 1,
-    }),
-}));
+  return {
+    importErrors: [],
+    filter: {},
+    namespaces: [],
+    paused: false,
 
-/** set while flows.start is in flight: its first batches can arrive before its answer */
-let starting = false;
+    setFilter(filter, namespaces) {
+      set({ filter, namespaces, selected: undefined });
+      void pushView();
+    },
 
-function ours(streamId: string): boolean {
-  const src = useFlows.getState().source;
-  if (src?.kind !== 'stream') return false;
-  if (src.streamId === streamId) return true;
-  if (starting && src.streamId === undefined) {
-    useFlows.setState({ source: { ...src, streamId } });
-    return true;
-  }
-  return false;
+    setPaused(paused) {
+      set({ paused });
+      void pushView();
+    },
+
+    select(ordinal) {
+      if (ordinal === undefined) {
+        set({ selected: undefined });
+        return;
+      }
+      const { source, view, selected } = get();
+      if (selected?.ordinal === ordinal) return;
+      set({ selected: { ordinal } });
+      if (!source?.streamId || !view) return;
+      api.flows
+        .flow({ streamId: source.streamId, generation: view.generation, ordinal })
+        .then(({ flow }) => {
+          if (get().selected?.ordinal === ordinal) set({ selected: { ordinal, flow } });
+        })
+        .catch((e: unknown) => {
+          if (get().selected?.ordinal === ordinal) {
+            set({ selected: undefined });
+            toastError('Could not show that flow', e);
+          }
+        });
+    },
+
+    async importText(name, text) {
+      let result;
+      try {
+        result = await api.flows.importText({ file: { name, text } });
+      } catch (e) {
+        toastError(`Could not import ${name}`, e);
+        return;
+      }
+      if (result.imported === 0 && result.errors.length > 0) {
+        await api.flows.close({ streamId: result.streamId }).catch(() => undefined);
+        toastError(`Could not import ${name}`, {
+          code: 'bad-input',
+          message: `No flow could be read; first problem on line ${result.errors[0].line}: ${result.errors[0].message}`,
+        });
+        return;
+      }
+      await switchTo(
+        { kind: 'file', label: name, streamId: result.streamId },
+        { importErrors: result.errors, stream: undefined },
+      );
+      toastInfo(
+        `Imported ${result.imported.toLocaleString()} flows from ${name}`,
+        result.errors.length
+          ? `${result.errors.length} line${result.errors.length === 1 ? '' : 's'} skipped (see the list above the table).`
+          : '',
+        result.errors.length ? 'info' : 'success',
+      );
+    },
+
+    async startStream({ snapshotId, context, label }) {
+      await get().stop();
+      const old = get().source?.streamId;
+      if (old) {
+        retired.add(old);
+        void api.flows.close({ streamId: old }).catch(() => undefined);
+      }
+      currentStream = undefined;
+      rowCache.reset();
+      set({
+        view: undefined,
+        selected: undefined,
+        paused: false,
+        source: { kind: 'stream', label },
+        stream: { streamId: '', state: 'connecting' },
+        importErrors: [],
+      });
+      try {
+        const { streamId } = await api.flows.start({ snapshotId, context, filter: { follow: true } });
+        const early = get().stream;
+        await switchTo(
+          { kind: 'stream', label, streamId },
+          {
+            stream: early?.streamId === streamId ? early : { streamId, state: early?.state ?? 'connecting' },
+          },
+        );
+      } catch (e) {
+        set({ stream: { streamId: '', state: 'failed', message: describeError(e).message } });
+        toastError('Could not start the flow stream', e);
+      }
+    },
+
+    async stop() {
+      const id = get().source?.streamId;
+      if (!id || get().source?.kind !== 'stream') return;
+      try {
+        await api.flows.stop({ streamId: id });
+      } catch {
+        /* already gone */
+      }
+    },
+  };
+});
+
+/** Applies a view update of the shown stream (older generations are stale and ignored). */
+function applyView(view: FlowViewUpdate): void {
+  const s = useFlows.getState();
+  if (view.streamId !== s.source?.streamId) return;
+  if (s.view && view.generation < s.view.generation) return;
+  rowCache.onView(view);
+  const selected = s.selected;
+  // a new filter: the selected flow's ordinal means another flow now
+  const keepSelected = !selected || !s.view || s.view.generation === view.generation;
+  useFlows.setState({ view, ...(keepSelected ? {} : { selected: undefined }) });
 }
 
-/** flows of a stream the host dropped before sending them (its own evictions are not ours to count twice) */
-const upstreamEvictions = new UpstreamEvictions();
-
-/**
- * Wires flows.batch / flows.state events into the store. Batches are coalesced into one store update per
- * animation frame (the table cannot show more often), so a fast stream does not re-render per batch.
- */
+/** Wires flows.view / flows.state events into the store. Returns the unsubscribe function. */
 export function subscribeFlowEvents(): () => void {
-  let pending: Flow[][] = [];
-  let pendingEvicted = 0;
-  let frame: (() => void) | undefined;
-  const flush = () => {
-    frame = undefined;
-    const batches = pending;
-    const evictedUpstream = pendingEvicted;
-    pending = [];
-    pendingEvicted = 0;
-    const flows = batches.length === 1 ? batches[0] : batches.flat();
-    useFlows.getState().add(flows, evictedUpstream);
-  };
-  const offBatch = api.flows.onBatch((b: FlowBatch) => {
-    if (!ours(b.streamId)) return;
-    pending.push(b.flows);
-    pendingEvicted += upstreamEvictions.onBatch(b);
-    frame ??= onNextFrame(flush);
-  });
+  const offView = api.flows.onView(applyView);
   const offState = api.flows.onState((st: FlowStreamState) => {
-    if (!ours(st.streamId)) return;
-    // flows that arrived before this state change are applied first, in order
-    if (frame) {
-      frame();
-      flush();
-    }
+    const src = useFlows.getState().source;
+    if (src?.kind !== 'stream') return;
+    // before flows.start answers, the stream's first states arrive with an id we do not know yet
+    if (retired.has(st.streamId)) return;
+    if (src.streamId ? st.streamId !== src.streamId : currentStream !== undefined) return;
     useFlows.setState({ stream: st });
   });
   return () => {
-    offBatch();
+    offView();
     offState();
-    frame?.();
-    frame = undefined;
-    pending = [];
-    pendingEvicted = 0;
-    upstreamEvictions.clear();
   };
-}
-
-/** Runs `fn` before the next paint (or soon, where there are no frames); returns a cancel function. */
-function onNextFrame(fn: () => void): () => void {
-  if (typeof requestAnimationFrame === 'function') {
-    // a hidden window gets no frames: fall back to a timer so the buffer still fills
-    let done = false;
-    const run = () => {
-      if (done) return;
-      done = true;
-      cancelAnimationFrame(raf);
-      clearTimeout(timer);
-      fn();
-    };
-    const raf = requestAnimationFrame(run);
-    const timer = setTimeout(run, 100);
-    return () => {
-      done = true;
-      cancelAnimationFrame(raf);
-      clearTimeout(timer);
-    };
-  }
-  const timer = setTimeout(fn, 16);
-  return () => clearTimeout(timer);
 }

@@ -8,7 +8,8 @@ import { useFlows } from '../../stores/flows';
 import { describeError } from '../../stores/toasts';
 import { navigate } from '../../lib/router';
 import { CodeBlock } from '../../components/CopyButton';
-import { flowRow, verdictClass } from './flow-format';
+import { flowRowData } from '@shared/flows/view';
+import { verdictClass } from './flow-format';
 
 interface Explained {
   finding: FlowExplainFinding;
@@ -22,7 +23,7 @@ export function FlowDetail({ flow }: { flow: Flow }) {
   const [explained, setExplained] = useState<Explained | undefined>();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | undefined>();
-  const r = flowRow(flow);
+  const r = flowRowData(flow, 0);
 
   useEffect(() => {
     setExplained(undefined);

@@ -1,19 +1,29 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { Icon } from '../../components/Icon';
-import type { Flow, FlowFilterOptions } from '@shared/flows/types';
+import type { FlowFilterOptions } from '@shared/flows/types';
 import { buildFlowFilters, parseHubbleArgs, toHubbleCommand } from '@shared/flows/filter';
-import { compileFilters } from '@shared/flows/match';
 import { exportFlowLines } from '@shared/flows/jsonl';
-import { nsVisible, useSession } from '../../stores/session';
+import { useSession } from '../../stores/session';
 import { subscribeFlowEvents, useFlows } from '../../stores/flows';
 import { readFiles, downloadFile } from '../../lib/download';
 import { CopyButton } from '../../components/CopyButton';
 import { FlowTable } from './FlowTable';
 import { FlowDetail } from './FlowDetail';
-import { flowRow, verdictClass } from './flow-format';
+import { verdictClass } from './flow-format';
 import { loadDemoFlows } from './demo-flows';
-import { ShownFlowsTracker } from './shown-flows';
 import { toastError } from '../../stores/toasts';
+import { api } from '../../api';
+
+/** Downloads what the view shows (its filter and namespaces), as `hubble observe -o jsonpb` lines. */
+async function exportView(streamId: string | undefined): Promise<void> {
+  if (!streamId) return;
+  try {
+    const { fileName, text } = await api.flows.exportText({ streamId, fromView: true, format: 'jsonpb' });
+    downloadFile(fileName, text, 'application/x-ndjson');
+  } catch (e) {
+    toastError('Could not export the flows', e);
+  }
+}
 
 const stateWords: Record<string, string> = {
   connecting: 'Connecting…',
@@ -24,12 +34,13 @@ const stateWords: Record<string, string> = {
   done: 'Done',
 };
 
-function useFilter(text: string): { opts: FlowFilterOptions; error?: string; test?: (f: Flow) => boolean } {
+function useFilter(text: string): { opts: FlowFilterOptions; error?: string } {
   return useMemo(() => {
     if (!text.trim()) return { opts: {} };
     try {
       const opts = parseHubbleArgs(text);
-      return { opts, test: compileFilters(buildFlowFilters(opts)) };
+      buildFlowFilters(opts); // the same validation main applies
+      return { opts };
     } catch (e) {
       return { opts: {}, error: e instanceof Error ? e.message : String(e) };
     }
@@ -37,11 +48,8 @@ function useFilter(text: string): { opts: FlowFilterOptions; error?: string; tes
 }
 
 export function FlowsView() {
-  const flows = useFlows((s) => s.flows);
-  const version = useFlows((s) => s.version);
+  const view = useFlows((s) => s.view);
   const paused = useFlows((s) => s.paused);
-  const held = useFlows((s) => s.held.length);
-  const evicted = useFlows((s) => s.evicted);
   const source = useFlows((s) => s.source);
   const stream = useFlows((s) => s.stream);
   const importErrors = useFlows((s) => s.importErrors);
@@ -56,22 +64,16 @@ export function FlowsView() {
 
   useEffect(() => subscribeFlowEvents(), []);
 
-  const appended = useFlows((s) => s.appended);
-  const test = useMemo(() => {
-    const t = filter.test;
-    if (nsFilter.length === 0) return t;
-    return (f: Flow) => {
-      const r = flowRow(f);
-      if (!nsVisible(nsFilter, r.srcNs) && !nsVisible(nsFilter, r.dstNs)) return false;
-      return !t || t(f);
-    };
+  // main filters the stream: send it the filter bar's flags and the window's namespaces
+  useEffect(() => {
+    if (!filter.error) useFlows.getState().setFilter(filter.opts, nsFilter);
   }, [filter, nsFilter]);
-  const [tracker] = useState(() => new ShownFlowsTracker());
-  const { flows: shown, counts } = useMemo(
-    () => tracker.update(flows, appended, test),
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-    [flows, version, appended, test],
-  );
+
+  const counts = view?.counts ?? {};
+  const shownCount = view?.total ?? 0;
+  const held = view?.held ?? 0;
+  const evicted = view?.evicted ?? 0;
+  const newWhilePaused = view?.newWhilePaused ?? 0;
 
   const command = toHubbleCommand(filter.opts);
   const canLive = summary?.source.type === 'context';
@@ -79,7 +81,7 @@ export function FlowsView() {
 
   const onFiles = async (files: FileList | File[]) => {
     const list = await readFiles(files);
-    for (const f of list) useFlows.getState().importText(f.name, f.text);
+    for (const f of list) await useFlows.getState().importText(f.name, f.text);
   };
 
   const applyFilter = (text: string) => {
@@ -268,7 +270,7 @@ export function FlowsView() {
               </button>
             ))}
           <span className="faint">
-            {shown.length.toLocaleString()} of {flows.length.toLocaleString()} shown
+            {shownCount.toLocaleString()} of {held.toLocaleString()} shown
             {evicted > 0 && ` · ${evicted.toLocaleString()} evicted from the buffer`}
           </span>
         </div>
@@ -281,28 +283,23 @@ export function FlowsView() {
           data-testid="flows-pause"
         >
           <Icon name={paused ? 'play' : 'pause'} />
-          {paused ? `Resume${held ? ` (${held.toLocaleString()} new)` : ''}` : 'Pause'}
+          {paused ? `Resume${newWhilePaused ? ` (${newWhilePaused.toLocaleString()} new)` : ''}` : 'Pause'}
         </button>
         <button
           type="button"
           className="btn"
-          disabled={shown.length === 0}
-          onClick={() =>
-            downloadFile(
-              `flows-${new Date().toISOString().replace(/[:.]/g, '-')}.jsonpb`,
-              exportFlowLines(shown),
-              'application/x-ndjson',
-            )
-          }
+          disabled={shownCount === 0}
+          onClick={() => void exportView(source?.streamId)}
         >
           <Icon name="download" /> Export {filterText || nsFilter.length ? 'filtered' : 'all'}
         </button>
         <button
           type="button"
           className="btn"
-          disabled={!selected}
+          disabled={!selected?.flow}
           onClick={() =>
-            selected && downloadFile('flow.jsonpb', exportFlowLines([selected]), 'application/x-ndjson')
+            selected?.flow &&
+            downloadFile('flow.jsonpb', exportFlowLines([selected.flow]), 'application/x-ndjson')
           }
         >
           <Icon name="download" /> Export selected
@@ -310,7 +307,7 @@ export function FlowsView() {
       </div>
 
       <div className="flows-main">
-        {flows.length === 0 ? (
+        {!view || (held === 0 && shownCount === 0) ? (
           <div className="empty flows-empty card">
             <h2>No flows yet</h2>
             <p>
@@ -340,9 +337,9 @@ export function FlowsView() {
             </div>
           </div>
         ) : (
-          <FlowTable flows={shown} />
+          <FlowTable view={view} />
         )}
-        {selected && <FlowDetail flow={selected} />}
+        {selected?.flow && <FlowDetail flow={selected.flow} />}
       </div>
       {dragging && (
         <div className="drop-overlay" aria-hidden="true">
