@@ -1,9 +1,12 @@
 /**
  * `hubble observe`-style filter flags → GetFlows allow/deny FlowFilter lists, built the way the hubble CLI
  * builds them (cilium hubble/cmd/observe/flows_filter.go): "either side" flags (--pod, --ip, --label,
- * --port, --namespace) produce a left filter (source side) and a right filter (destination side) that are
- * OR-ed; every other flag is added to both; equal left/right collapse to one filter. `--not` sends the
- * next flag to the deny list. Also the inverse: the equivalent `hubble observe` command line.
+ * --port, --fqdn, --service, --workload, --identity, --cluster, --namespace) produce a left filter (source
+ * side) and a right filter (destination side) that are OR-ed; every other flag is added to both; equal
+ * left/right collapse to one filter. --namespace / --from-namespace / --to-namespace prefix the pod and
+ * service filters of their side. Conflicting flags are refused with the CLI's message, and each built
+ * filter is checked the way Hubble's server checks it (patterns, regular expressions, status codes).
+ * `--not` sends the next flag to the deny list. Also the inverse: the equivalent `hubble observe` command line.
  */
 import { dropReasonNumber, EVENT_TYPES, TRACE_POINTS, VERDICTS } from './enums';
 import { FILTER_FLAGS } from './filter-flags';

@@ -6,7 +6,8 @@ import { parseFlowLines } from './jsonl';
 import { compileFilters, matchFlow, selectFlows } from './match';
 import { parseLabelSelector } from './label-selector';
 import { simRequestMatches } from '../../test/hubble-sim/filter';
-import type { Flow, FlowFilterOptions } from './types';
+import { buildDemoFlows } from '../../test/hubble-sim/demo-flows';
+import type { Flow, FlowFilterNegations, FlowFilterOptions } from './types';
 
 const demo = parseFlowLines(
   readFileSync(new URL('../../assets/demo/flows.jsonpb', import.meta.url), 'utf8'),
@@ -139,5 +140,209 @@ describe('matchFlow: Hubble filter semantics on the demo recording', () => {
     const since = selectFlows(demo, { whitelist: [], blacklist: [], since: mid });
     expect(since[0].time).toBe(mid);
     expect(since.length).toBe(demo.length - Math.floor(demo.length / 2));
+  });
+});
+
+describe('matchFlow: the L7, DNS-name, service, workload and identity filters', () => {
+  const flows = buildDemoFlows({ l7: true });
+  const sel = (opts: FlowFilterOptions) => flows.filter(compileFilters(buildFlowFilters(opts)));
+  const n = (opts: FlowFilterOptions) => sel(opts).length;
+  const http = (f: Flow) =>
+    (f.l7 as { http?: { code?: number; method?: string; url?: string } } | undefined)?.http;
+  const with_ = (overrides: Partial<Flow>): Flow => ({ ...flows.find((f) => http(f)?.code)!, ...overrides });
+
+  it('the demo flows with L7 contain HTTP requests and responses, DNS and external names', () => {
+    expect(flows.filter((f) => http(f)?.method).length).toBeGreaterThan(10);
+    expect(flows.some((f) => f.l7?.dns?.query === 'api.stripe.com.')).toBe(true);
+    expect(flows.some((f) => f.destination_names?.includes('api.stripe.com'))).toBe(true);
+  });
+
+  it('--http-status: full codes and prefixes (5+, 20+) of responses only', () => {
+    const codes = (opts: FlowFilterOptions) => new Set(sel(opts).map((f) => http(f)?.code));
+    expect(codes({ httpStatus: ['5+'] })).toEqual(new Set([503]));
+    expect(codes({ httpStatus: ['20+'] })).toEqual(new Set([200, 201]));
+    expect(codes({ httpStatus: ['2+', '404'] })).toEqual(new Set([200, 201, 404]));
+    expect(codes({ httpStatus: ['201'] })).toEqual(new Set([201]));
+    // requests carry no code: never match, also not "0+"-like prefixes
+    expect(sel({ httpStatus: ['1+', '2+', '3+', '4+', '5+'] }).every((f) => f.l7?.type === 'RESPONSE')).toBe(
+      true,
+    );
+    // a status filter with --type l7 is fine; the same with a non-L7 type is refused (server-side rule)
+    expect(n({ httpStatus: ['5+'], type: ['l7'] })).toBe(n({ httpStatus: ['5+'] }));
+  });
+
+  it('--http-method ignores case; --http-path matches the path only, unanchored; --http-url the whole URL', () => {
+    expect(n({ httpMethod: ['post'] })).toBe(flows.filter((f) => http(f)?.method === 'POST').length);
+    expect(n({ httpMethod: ['post'] })).toBe(n({ httpMethod: ['POST'] }));
+    expect(n({ httpMethod: ['post'] })).toBeGreaterThan(0);
+    const paths = (re: string) =>
+      new Set(sel({ httpPath: [re] }).map((f) => new URL(http(f)!.url!).pathname));
+    expect(paths('^/v1/charges$')).toEqual(new Set(['/v1/charges']));
+    // the query string is not part of the path
+    expect(paths('^/v1/charges/ch_1001$')).toEqual(new Set(['/v1/charges/ch_1001']));
+    expect(n({ httpPath: ['expand'] })).toBe(0);
+    expect(n({ httpUrl: ['expand=customer$'] })).toBe(
+      flows.filter((f) => http(f)?.url?.endsWith('expand=customer')).length,
+    );
+    expect(n({ httpPath: ['refunds'] })).toBe(
+      flows.filter((f) => http(f)?.url?.includes('/v1/refunds/')).length,
+    );
+    // a path-only URL, a percent-encoded path, an unparsable URL
+    expect(
+      matchFlow(with_({ l7: { http: { url: '/a%20b' } } }), { whitelist: [{ http_path: ['^/a b$'] }] }),
+    ).toBe(true);
+    expect(
+      matchFlow(with_({ l7: { http: { url: 'not a url' } } }), { whitelist: [{ http_path: ['.*'] }] }),
+    ).toBe(false);
+    expect(matchFlow(with_({ l7: { http: { url: '/%zz' } } }), { whitelist: [{ http_path: ['.*'] }] })).toBe(
+      false,
+    );
+  });
+
+  it('--fqdn patterns: whole-name, case-insensitive pattern, one trailing dot, * not matching "_"', () => {
+    const ext = flows.filter((f) => f.destination_names?.length || f.source_names?.length);
+    expect(n({ toFqdn: ['*.stripe.com'] })).toBe(
+      ext.filter((f) => f.destination_names?.[0] === 'api.stripe.com').length,
+    );
+    expect(n({ toFqdn: ['API.Stripe.com.'] })).toBe(n({ toFqdn: ['*.stripe.com'] }));
+    expect(n({ toFqdn: ['stripe.com'] })).toBe(0);
+    expect(n({ toFqdn: ['*stripe.com'] })).toBe(n({ toFqdn: ['*.stripe.com'] }));
+    // --fqdn: either side (SYN to the name, SYN-ACK from it)
+    expect(n({ fqdn: ['*.stripe.com', 'grafana.com'] })).toBe(ext.length);
+    expect(n({ fromFqdn: ['grafana.com'] })).toBe(
+      ext.filter((f) => f.source_names?.[0] === 'grafana.com').length,
+    );
+    const named = (name: string) => with_({ destination_names: [name] });
+    expect(
+      matchFlow(named('my_host.example.com'), { whitelist: [{ destination_fqdn: ['*.example.com'] }] }),
+    ).toBe(false);
+    expect(
+      matchFlow(named('my_host.example.com'), { whitelist: [{ destination_fqdn: ['my_host.example.com'] }] }),
+    ).toBe(true);
+    expect(
+      matchFlow(named('a.b.example.com'), { whitelist: [{ destination_fqdn: ['*.example.com'] }] }),
+    ).toBe(true);
+  });
+
+  it('--service with and without --namespace; flows without a service never match', () => {
+    const toApi = sel({ toService: ['backend/api'] });
+    expect(toApi.length).toBeGreaterThan(0);
+    expect(toApi.every((f) => f.destination_service?.name === 'api')).toBe(true);
+    expect(n({ service: ['api'], namespace: ['backend'] })).toBe(
+      flows.filter((f) => f.source_service?.name === 'api' || f.destination_service?.name === 'api').length,
+    );
+    // a bare name means namespace "default"
+    expect(n({ toService: ['api'] })).toBe(0);
+    expect(n({ toService: ['kube-system/kube'] })).toBe(
+      flows.filter((f) => f.destination_service?.name === 'kube-dns').length,
+    );
+  });
+
+  it('--workload: kind and name each optional', () => {
+    const wl = (f: Flow) => f.destination?.workloads?.[0];
+    expect(sel({ toWorkload: ['StatefulSet/'] }).every((f) => wl(f)?.kind === 'StatefulSet')).toBe(true);
+    expect(n({ toWorkload: ['StatefulSet/'] })).toBe(
+      flows.filter((f) => wl(f)?.kind === 'StatefulSet').length,
+    );
+    expect(n({ toWorkload: ['postgres'] })).toBe(n({ toWorkload: ['StatefulSet/postgres'] }));
+    expect(n({ toWorkload: ['Deployment/postgres'] })).toBe(0);
+    // an empty workload filter matches any endpoint that has a workload (not the world)
+    expect(n({ toWorkload: [''] })).toBe(flows.filter((f) => f.destination?.workloads?.length).length);
+  });
+
+  it('--identity: numbers and reserved names; a flow without that endpoint never matches', () => {
+    expect(n({ toIdentity: ['world'] })).toBe(flows.filter((f) => f.destination?.identity === 2).length);
+    expect(n({ toIdentity: ['world'] })).toBeGreaterThan(0);
+    expect(n({ identity: ['30711'] })).toBe(
+      flows.filter((f) => f.source?.identity === 30711 || f.destination?.identity === 30711).length,
+    );
+    const noSource = with_({ source: undefined });
+    expect(matchFlow(noSource, { whitelist: [{ source_identity: [0] }] })).toBe(false);
+    expect(matchFlow({ ...noSource, source: {} }, { whitelist: [{ source_identity: [0] }] })).toBe(true);
+  });
+
+  it('--tcp-flags: every named flag set; --traffic-direction; --node-name patterns; --cluster; --ipv4/--ipv6; --uuid', () => {
+    const flagsOf = (f: Flow) => f.l4?.TCP?.flags ?? {};
+    expect(n({ tcpFlags: ['syn'] })).toBe(flows.filter((f) => flagsOf(f).SYN).length);
+    expect(n({ tcpFlags: ['syn,ack'] })).toBe(flows.filter((f) => flagsOf(f).SYN && flagsOf(f).ACK).length);
+    expect(n({ tcpFlags: ['syn,ack'] })).toBeLessThan(n({ tcpFlags: ['syn'] }));
+    expect(n({ tcpFlags: ['fin', 'syn,ack'] })).toBe(n({ tcpFlags: ['syn,ack'] }));
+    expect(n({ trafficDirection: ['egress'] })).toBe(
+      flows.filter((f) => f.traffic_direction === 'EGRESS').length,
+    );
+    const onA = flows.filter((f) => f.node_name === 'demo/node-a').length;
+    expect(n({ nodeName: ['node-a'] })).toBe(onA);
+    expect(n({ nodeName: ['demo/node-a'] })).toBe(onA);
+    expect(n({ nodeName: ['demo/'] })).toBe(flows.length);
+    expect(n({ nodeName: ['*/node-*'] })).toBe(flows.length);
+    expect(n({ nodeName: ['other/node-a'] })).toBe(0);
+    // a node name without a cluster is in cluster "default"
+    const bare = with_({ node_name: 'node-a' });
+    expect(matchFlow(bare, { whitelist: [{ node_name: ['default/node-a'] }] })).toBe(true);
+    expect(matchFlow(bare, { whitelist: [{ node_name: ['demo/node-a'] }] })).toBe(false);
+    // world endpoints carry no cluster name
+    expect(n({ toCluster: ['demo'] })).toBe(
+      flows.filter((f) => f.destination?.cluster_name === 'demo').length,
+    );
+    expect(n({ toCluster: ['demo'] })).toBeLessThan(flows.length);
+    expect(n({ ipv4: true })).toBe(flows.length);
+    expect(n({ ipv6: true })).toBe(0);
+    expect(matchFlow(with_({ IP: undefined }), buildFlowFilters({ ipv4: true }))).toBe(false);
+    expect(sel({ uuid: [flows[5].uuid!] })).toEqual([flows[5]]);
+  });
+
+  it('--not with the new flags removes what the flag selects', () => {
+    for (const o of [
+      { httpStatus: ['2+'] },
+      { toFqdn: ['*.stripe.com'] },
+      { service: ['backend/api'] },
+      { tcpFlags: ['syn'] },
+    ] as FlowFilterNegations[])
+      expect(n({ not: o })).toBe(flows.length - n(o));
+  });
+
+  it('agrees with the simulator’s own filter implementation on random combinations of the new flags', () => {
+    const flagKeys = {
+      fqdn: fc.subarray(['*.stripe.com', 'grafana.com', '*'], { minLength: 1 }),
+      toService: fc.subarray(['backend/api', 'kube-system/', 'backend/'], { minLength: 1 }),
+      fromWorkload: fc.subarray(['Deployment/', 'payments', 'StatefulSet/prometheus', ''], {
+        minLength: 1,
+      }),
+      toIdentity: fc.subarray(['world', '30711', '9021'], { minLength: 1 }),
+      httpStatus: fc.subarray(['2+', '503', '4+'], { minLength: 1 }),
+      httpMethod: fc.subarray(['get', 'POST'], { minLength: 1 }),
+      httpPath: fc.subarray(['^/v1/', 'metrics$', 'ch_100[0-9]'], { minLength: 1 }),
+      nodeName: fc.subarray(['node-a', 'demo/node-b', '*'], { minLength: 1 }),
+      tcpFlags: fc.subarray(['syn', 'syn,ack'], { minLength: 1 }),
+      trafficDirection: fc.subarray(['ingress', 'egress'], { minLength: 1, maxLength: 1 }),
+      cluster: fc.constant(['demo']),
+      ipv4: fc.boolean(),
+      not: fc.record(
+        { httpUrl: fc.constant(['refunds']), toFqdn: fc.constant(['*.com']) },
+        { requiredKeys: [] },
+      ),
+    };
+    const flags = fc.record(flagKeys);
+    let nonEmpty = 0;
+    fc.assert(
+      fc.property(flags, fc.subarray(Object.keys(flagKeys), { minLength: 1, maxLength: 3 }), (all, keys) => {
+        // a few flags at a time: all of them together select nothing
+        const o = Object.fromEntries(
+          keys.filter((k) => k in all).map((k) => [k, (all as Record<string, unknown>)[k]]),
+        );
+        let filters;
+        try {
+          filters = buildFlowFilters(o as FlowFilterOptions);
+        } catch {
+          return; // conflicting flags: nothing to compare
+        }
+        const ours = flows.filter(compileFilters(filters)).map((f) => f.uuid);
+        const sims = flows.filter((f) => simRequestMatches(filters, f)).map((f) => f.uuid);
+        if (ours.length) nonEmpty++;
+        expect(ours).toEqual(sims);
+      }),
+      { numRuns: 400 },
+    );
+    expect(nonEmpty).toBeGreaterThan(20);
   });
 });

@@ -122,3 +122,47 @@ describe('Relay TLS', () => {
     expect((wrongCa as HubbleError).code).toBe('tls');
   });
 });
+
+describe('the new filter flags over gRPC (L7, DNS names, services, workloads, identities)', () => {
+  const flows = buildDemoFlows({ l7: true });
+  let sim: HubbleSim;
+  let client: HubbleClient;
+  beforeAll(async () => {
+    sim = await startHubbleSim({ flows, maxFlows: 1000 });
+    client = new HubbleClient({ address: sim.address });
+  });
+  afterAll(async () => {
+    client.close();
+    await sim.close();
+  });
+
+  it('L7 records, DNS names and services survive the wire unchanged', async () => {
+    const got = await collect(client, { whitelist: [], blacklist: [], number: flows.length });
+    expect(got).toEqual(flows);
+    expect(got.some((f) => f.l7?.http?.code === 503 && f.l7.latency_ns)).toBe(true);
+  });
+
+  const cases: FlowFilterOptions[] = [
+    { httpStatus: ['5+', '404'], last: 1000 },
+    { httpMethod: ['get'], httpPath: ['^/v1/charges/'], last: 1000 },
+    { httpUrl: ['9090/metrics$'], not: { httpStatus: ['2+'] }, last: 1000 },
+    { toFqdn: ['*.stripe.com'], last: 1000 },
+    { fqdn: ['grafana.com'], tcpFlags: ['syn,ack'], last: 1000 },
+    { namespace: ['backend'], service: ['api'], last: 1000 },
+    { fromWorkload: ['StatefulSet/'], toIdentity: ['30711'], last: 1000 },
+    { toIdentity: ['world'], nodeName: ['demo/node-b'], last: 1000 },
+    { toCluster: ['demo'], trafficDirection: ['egress'], ipv4: true, type: ['l7'], last: 1000 },
+    { not: { toService: ['kube-system/kube-dns'], ipv6: true }, uuid: [flows[40].uuid!, flows[41].uuid!] },
+  ];
+  it.each(cases.map((c, i) => [i, c] as const))(
+    'GetFlows with the new flags gives the simulator’s own results (case %i)',
+    async (_i, opts) => {
+      const req = buildFlowRequest(opts);
+      const got = await collect(client, req);
+      const simOwn = sim.ring().filter((f) => simRequestMatches(req, f));
+      expect(got.length).toBeGreaterThan(0);
+      expect(got.map((f) => f.uuid)).toEqual(simOwn.slice(-(req.number ?? 0)).map((f) => f.uuid));
+      expect(got.map((f) => f.uuid)).toEqual(selectFlows(flows, req).map((f) => f.uuid));
+    },
+  );
+});

@@ -11,6 +11,8 @@ import { selectFlows } from '@shared/flows/match';
 import type { FlowFilterOptions } from '@shared/flows/types';
 import { startHubbleSim, type HubbleSim } from '../../../test/hubble-sim';
 import { simRequestMatches } from '../../../test/hubble-sim/filter';
+import { buildDemoFlows } from '../../../test/hubble-sim/demo-flows';
+import { exportFlowLines } from '@shared/flows/jsonl';
 import { DEMO_SCENARIO_PATH, startK8sSim, type K8sSim } from '../../../test/k8s-sim/index';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
@@ -21,18 +23,25 @@ const tmp = mkdtempSync(join(tmpdir(), 'npd-flows-'));
 const privateOut = join(root, 'out', `cli-flows-test-${process.pid}`);
 const bundle = join(privateOut, 'index.mjs');
 let hubble: HubbleSim;
+/** a second simulator with the demo's HTTP / DNS / external-name flows */
+let hubbleL7: HubbleSim;
+const l7Flows = buildDemoFlows({ l7: true });
+const l7File = join(tmp, 'l7-flows.json');
 let k8s: K8sSim;
 const kubeconfig = join(tmp, 'config');
 
 beforeAll(async () => {
   await buildNodeEntries({ outdir: privateOut, entries: { index: 'src-main/cli/entry.ts' } });
   hubble = await startHubbleSim({ flows: demo, maxFlows: 10_000 });
+  hubbleL7 = await startHubbleSim({ flows: l7Flows, maxFlows: 10_000 });
+  writeFileSync(l7File, exportFlowLines(l7Flows, 'jsonpb'));
   k8s = await startK8sSim({ scenario: DEMO_SCENARIO_PATH });
   k8s.setPortForwardTarget('kube-system', 'hubble-relay-6b9c7d8f5-zx7vq', 4245, hubble.port);
   k8s.writeKubeconfig(kubeconfig, { users: ['admin'], contextNames: { admin: 'demo' } });
 }, 120_000);
 afterAll(async () => {
   await hubble?.close();
+  await hubbleL7?.close();
   await k8s?.close();
   rmSync(tmp, { recursive: true, force: true });
   rmSync(privateOut, { recursive: true, force: true });
@@ -206,5 +215,78 @@ describe('netpol-doctor flows', { timeout: 120_000 }, () => {
     } finally {
       k8s.applyEvent({ type: 'ADDED', object: svc });
     }
+  });
+
+  it('the L7, DNS-name, service, workload and identity flags, also negated', async () => {
+    const opts: FlowFilterOptions = {
+      service: ['backend/api'],
+      httpMethod: ['get', 'post'],
+      not: { httpStatus: ['2+'] },
+      last: Number.MAX_SAFE_INTEGER,
+    };
+    const [server, file, world] = await Promise.all([
+      run([
+        '--server',
+        hubbleL7.address,
+        '--service',
+        'backend/api',
+        '--http-method',
+        'get',
+        '--http-method',
+        'POST',
+        '--not',
+        '--http-status=2+',
+        '--all',
+        '--json',
+      ]),
+      run(['--file', l7File, '--to-fqdn', '*.stripe.com', '--from-workload', 'Deployment/api', '--all']),
+      run(['--file', l7File, '--to-identity', 'world', '--not', '--tcp-flags=syn', '--all']),
+    ]);
+    expect(server.stderr).toBe('');
+    expect(server.code).toBe(0);
+    const got = parseFlowLines(server.stdout).flows;
+    const req = buildFlowRequest(opts);
+    const own = hubbleL7.ring().filter((f) => simRequestMatches(req, f));
+    expect(got).toEqual(own);
+    // requests (no status) to the Service and its responses that are not 2xx
+    expect(new Set(got.map((f) => f.l7?.http?.code))).toEqual(new Set([undefined, 404, 503]));
+    expect(file.code).toBe(0);
+    const lines = file.stdout.trim().split('\n');
+    expect(lines.length).toBe(l7Flows.filter((f) => f.destination_names?.includes('api.stripe.com')).length);
+    for (const l of lines)
+      expect(l).toMatch(/backend\/api-5c6d7f8b9-fghij:\d+ \(ID:30711\) -> api\.stripe\.com:443 \(world\) /);
+    // every flow to the world has SYN set: nothing left
+    expect([world.code, world.stdout]).toEqual([0, '']);
+  });
+
+  it('bad values of the new flags exit 2 with the hubble CLI’s message', async () => {
+    const [status, identity, l7type, not] = await Promise.all([
+      run(['--file', l7File, '--http-status', '6+']),
+      run(['--file', l7File, '--from-identity', 'everyone']),
+      run(['--file', l7File, '--http-path', '^/v1', '--type', 'trace']),
+      run(['--file', l7File, '--not', '--namespace', 'kube-system']),
+    ]);
+    expect([status.code, status.stderr]).toEqual([
+      2,
+      expect.stringMatching(/invalid status code prefix: "6\+"/),
+    ]);
+    expect([identity.code, identity.stderr]).toEqual([
+      2,
+      expect.stringMatching(
+        /invalid security identity, expected one of \[host world .*\] or a numeric value/,
+      ),
+    ]);
+    expect([l7type.code, l7type.stderr]).toEqual([
+      2,
+      expect.stringMatching(
+        /filtering by http path requires the event type filter to only match 'l7' events/,
+      ),
+    ]);
+    expect([not.code, not.stderr]).toEqual([
+      2,
+      expect.stringMatching(
+        /unexpected argument "kube-system" \(a negated flag takes its value with "=": --not --namespace=kube-system\)/,
+      ),
+    ]);
   });
 });
