@@ -58,4 +58,5 @@ export const FILTER_FLAGS: readonly FilterFlagSpec[] = [
   { flag: 'http-method', key: 'httpMethod', kind: 'text' },
   { flag: 'http-path', key: 'httpPath', kind: 'text' },
   { flag: 'http-url', key: 'httpUrl', kind: 'text' },
+  { flag: 'http-header', key: 'httpHeader', kind: 'text' },
 ];

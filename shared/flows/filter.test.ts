@@ -235,6 +235,7 @@ describe('buildFlowFilters: the rest of the hubble observe filter flags', () => 
         httpMethod: ['get'],
         httpPath: ['^/v1/charges'],
         httpUrl: ['stripe'],
+        httpHeader: ['user-agent:curl/8.5', 'x-a:b:c'],
         nodeName: ['demo/node-*'],
         tcpFlags: ['syn,ack', 'RST'],
         trafficDirection: ['Ingress'],
@@ -253,6 +254,10 @@ describe('buildFlowFilters: the rest of the hubble observe filter flags', () => 
         http_method: ['get'],
         http_path: ['^/v1/charges'],
         http_url: ['stripe'],
+        http_header: [
+          { key: 'user-agent', value: 'curl/8.5' },
+          { key: 'x-a', value: 'b:c' },
+        ],
       },
     ]);
     expect(buildFlowFilters({ not: { httpMethod: ['GET'], ipv6: true } })).toEqual({
@@ -313,6 +318,9 @@ describe('buildFlowFilters: the rest of the hubble observe filter flags', () => 
     );
     expect(msg({ identity: ['4294967296'] })).toThrow(/invalid security identity/);
     expect(msg({ identity: ['unknown'] })).toThrow(/invalid security identity/);
+    expect(msg({ httpHeader: ['no-colon'] })).toThrow(
+      'invalid http-header value "no-colon", expected name:value',
+    );
     expect(msg({ tcpFlags: ['syn,bogus'] })).toThrow('unknown tcp flag: bogus');
     expect(msg({ trafficDirection: ['Sideways'] })).toThrow(
       'sideways: invalid traffic direction, expected ingress or egress',
@@ -360,6 +368,10 @@ describe('buildFlowFilters: the rest of the hubble observe filter flags', () => 
         ),
         httpStatus: fc.subarray(['200', '5+', '40+'], { minLength: 1 }),
         httpMethod: fc.subarray(['get', 'POST'], { minLength: 1 }),
+        httpHeader: fc.array(
+          fc.tuple(word, fc.string()).map(([k, v]) => `${k}:${v}`),
+          { minLength: 1, maxLength: 2 },
+        ),
         httpPath: fc.array(
           word.map((w) => `^/v1/${w}(/[0-9]+)? $`),
           { minLength: 1, maxLength: 2 },

@@ -377,6 +377,14 @@ function setFlag(t: FilterTracker, name: string, val: string): void {
     case 'http-url':
       t.apply((f) => push(f, 'http_url', val));
       break;
+    case 'http-header': {
+      const colon = val.indexOf(':');
+      if (colon < 0)
+        throw new FlowFilterError(`invalid http-header value ${JSON.stringify(val)}, expected name:value`);
+      const header = { key: val.slice(0, colon), value: val.slice(colon + 1) };
+      t.apply((f) => push(f, 'http_header', { ...header }));
+      break;
+    }
     case 'type': {
       const ev = parseEventType(val);
       t.apply((f) => push(f, 'event_type', { ...ev }));

@@ -187,6 +187,15 @@ describe('matchFlow: the L7, DNS-name, service, workload and identity filters', 
     expect(n({ httpPath: ['refunds'] })).toBe(
       flows.filter((f) => http(f)?.url?.includes('/v1/refunds/')).length,
     );
+    // Go's leading flag group (case-insensitive)
+    expect(n({ httpPath: ['(?i)^/V1/REFUNDS/'] })).toBe(n({ httpPath: ['refunds'] }));
+    // --http-header: exact name and value
+    expect(n({ httpHeader: ['user-agent:prometheus/1.4'] })).toBe(
+      flows.filter((f) => http(f)?.url?.endsWith('/metrics')).length,
+    );
+    expect(n({ httpHeader: ['user-agent:prometheus/1.4'] })).toBeGreaterThan(0);
+    expect(n({ httpHeader: ['user-agent:prometheus'] })).toBe(0);
+    expect(n({ httpHeader: ['User-Agent:prometheus/1.4'] })).toBe(0);
     // a path-only URL, a percent-encoded path, an unparsable URL
     expect(
       matchFlow(with_({ l7: { http: { url: '/a%20b' } } }), { whitelist: [{ http_path: ['^/a b$'] }] }),
@@ -312,6 +321,7 @@ describe('matchFlow: the L7, DNS-name, service, workload and identity filters', 
       httpStatus: fc.subarray(['2+', '503', '4+'], { minLength: 1 }),
       httpMethod: fc.subarray(['get', 'POST'], { minLength: 1 }),
       httpPath: fc.subarray(['^/v1/', 'metrics$', 'ch_100[0-9]'], { minLength: 1 }),
+      httpHeader: fc.subarray(['user-agent:payments/1.4', 'user-agent:prometheus/1.4'], { minLength: 1 }),
       nodeName: fc.subarray(['node-a', 'demo/node-b', '*'], { minLength: 1 }),
       tcpFlags: fc.subarray(['syn', 'syn,ack'], { minLength: 1 }),
       trafficDirection: fc.subarray(['ingress', 'egress'], { minLength: 1, maxLength: 1 }),

@@ -161,9 +161,18 @@ function httpCompatibleEventFilter(types: FlowFilter['event_type']): boolean {
   return !types?.length || types.some((t) => t.type === MESSAGE_TYPE_ACCESS_LOG);
 }
 
+/**
+ * A Go (RE2) regular expression as a JS RegExp. Go's leading flag group `(?i)`, `(?s)`, `(?m)` (and
+ * combinations) becomes the JS flags; the rest of the syntax the two share is used as is.
+ */
+export function goRegExp(source: string): RegExp {
+  const m = /^\(\?([ims]+)\)/.exec(source);
+  return m ? new RegExp(source.slice(m[0].length), [...new Set(m[1])].join('')) : new RegExp(source);
+}
+
 function compileRegExp(source: string, what: string): RegExp {
   try {
-    return new RegExp(source);
+    return goRegExp(source);
   } catch (err) {
     throw new Error(`invalid ${what} filter: ${source}: ${(err as Error).message}`);
   }
@@ -173,6 +182,7 @@ interface HttpRecord {
   code?: number;
   method?: string;
   url?: string;
+  headers?: { key?: string; value?: string }[];
 }
 
 function httpOf(flow: Flow): HttpRecord | undefined {
@@ -336,6 +346,13 @@ export function compileFilter(ff: FlowFilter): Predicate {
       const url = httpOf(f)?.url;
       return !!url && res.some((r) => r.test(url));
     });
+  }
+  if (ff.http_header?.length) {
+    httpNeedsL7('headers');
+    const wanted = ff.http_header;
+    ps.push((f) =>
+      (httpOf(f)?.headers ?? []).some((h) => wanted.some((w) => w.key === h.key && w.value === h.value)),
+    );
   }
   if (ff.tcp_flags?.length) {
     const wanted = ff.tcp_flags;

@@ -140,6 +140,8 @@ export interface FlowFilterOptions {
   /** `--http-path` / `--http-url`: regular expressions */
   httpPath?: string[];
   httpUrl?: string[];
+  /** `--http-header`: `name:value`, both exact */
+  httpHeader?: string[];
   /** `--node-name`: `[cluster/]node` patterns with `*` */
   nodeName?: string[];
   /** `--traffic-direction`: ingress or egress */
@@ -197,6 +199,7 @@ export interface FlowFilter {
   http_method?: string[];
   http_path?: string[];
   http_url?: string[];
+  http_header?: HttpHeader[];
   tcp_flags?: Record<string, boolean>[];
   source_ip?: string[];
   source_pod?: string[];

@@ -127,6 +127,7 @@ interface SimHttp {
   code?: number;
   method?: string;
   url?: string;
+  headers?: { key?: string; value?: string }[];
 }
 
 function some<T>(values: T[] | undefined, test: (v: T) => boolean): boolean {
@@ -163,6 +164,7 @@ export function simFilterMatches(f: FlowFilter, flow: Flow): boolean {
       return path !== undefined && new RegExp(p).test(path);
     }) &&
     some(f.http_url, (p) => !!http?.url && new RegExp(p).test(http.url)) &&
+    some(f.http_header, (h) => (http?.headers ?? []).some((x) => x.key === h.key && x.value === h.value)) &&
     some(
       f.tcp_flags,
       (want) => !!tcpFlags && Object.entries(want).every(([k, on]) => !on || tcpFlags[k] === true),

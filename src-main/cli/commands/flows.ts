@@ -54,6 +54,7 @@ const FILTER_HELP: Record<string, [arg: string, help: string]> = {
   'http-status': ['<code>', 'HTTP status code or prefix (e.g. 404, 5+, 20+); L7 flows only'],
   'http-method': ['<method>', 'HTTP method, any case (e.g. get, POST)'],
   'http-path': ['<regexp>', 'HTTP path regular expression (e.g. "^/v1/charges/")'],
+  'http-header': ['<name:value>', 'HTTP header with this exact value (e.g. user-agent:payments/1.4)'],
   'http-url': ['<regexp>', 'HTTP URL regular expression (e.g. "stripe\\.com/v1")'],
 };
 
