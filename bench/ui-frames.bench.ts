@@ -117,9 +117,14 @@ async function startApp(): Promise<Page> {
   const kubeconfig = path.join(tmp, 'config');
   k8s.writeKubeconfig(kubeconfig, { users: ['admin'], currentContext: 'sim-admin' });
   step('starting the browser-mode host');
+  // BENCH_HOST_PROFILE=DIR: a V8 CPU profile of the host, written there when it exits
+  const profile = process.env.BENCH_HOST_PROFILE;
   host = await startHostProcess(['--web', '--context', 'sim-admin'], {
     env: { KUBECONFIG: kubeconfig, NETPOL_NO_REBUILD: '1' },
     timeoutMs: 30_000,
+    ...(profile
+      ? { command: [process.execPath, '--cpu-prof', `--cpu-prof-dir=${profile}`, 'scripts/start.mjs'] }
+      : {}),
   });
   step('launching Chromium');
   browser = await chromium.launch({

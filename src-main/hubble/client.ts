@@ -5,7 +5,8 @@
  */
 import * as grpc from '@grpc/grpc-js';
 import type { Flow, FlowRequest } from '@shared/flows/types';
-import { flowFromProto, requestToProto, tsToString, type ProtoTimestamp } from './convert';
+import { requestToProto } from './convert';
+import { decodeRawFlow, scanFlowsResponse, type RawFlow } from './raw-flow';
 import { HubbleError } from './errors';
 import { loadObserverProto } from './proto-load';
 
@@ -61,6 +62,11 @@ export interface NodeStatusEvent {
 
 export interface FlowStreamHandlers {
   onFlow(flow: Flow): void;
+  /**
+   * When given, flows arrive here undecoded (their bytes plus time, verdict and uuid) instead of onFlow:
+   * a fast stream's consumer decodes only the flows it shows.
+   */
+  onRawFlow?(flow: RawFlow): void;
   onLost?(count: number): void;
   onNodeStatus?(ev: NodeStatusEvent): void;
   /** the server ended the stream normally (history done, no follow) */
@@ -73,6 +79,22 @@ export interface FlowStreamHandle {
 }
 
 type Obj = Record<string, unknown>;
+
+let scanningCtor: grpc.ServiceClientConstructor | undefined;
+
+/** The Observer client with GetFlows responses scanned (raw-flow.ts), not decoded, as they arrive. */
+function observerClientCtor(): grpc.ServiceClientConstructor {
+  if (scanningCtor) return scanningCtor;
+  const { observerService } = loadObserverProto();
+  scanningCtor = grpc.makeGenericClientConstructor(
+    {
+      ...observerService,
+      GetFlows: { ...observerService.GetFlows, responseDeserialize: scanFlowsResponse },
+    },
+    'Observer',
+  );
+  return scanningCtor;
+}
 
 /** Maps a gRPC failure to a HubbleError with a message a user can act on. */
 export function toHubbleError(
@@ -137,7 +159,7 @@ export class HubbleClient {
   private readonly dialTimeoutMs: number;
 
   constructor(opts: HubbleClientOptions) {
-    const { ctor } = loadObserverProto();
+    const ctor = observerClientCtor();
     this.address = opts.address;
     this.usingTls = !!opts.tls;
     this.requestTimeoutMs = opts.requestTimeoutMs ?? 12_000;
@@ -234,14 +256,15 @@ export class HubbleClient {
     );
     let cancelled = false;
     let finished = false;
-    call.on('data', (res: Obj) => {
+    call.on('data', (scanned: ReturnType<typeof scanFlowsResponse>) => {
       if (cancelled) return;
-      if (res.flow) {
-        const flow = flowFromProto(res.flow as Obj);
-        if (!flow.node_name && typeof res.node_name === 'string') flow.node_name = res.node_name;
-        if (!flow.time && res.time) flow.time = tsToString(res.time as ProtoTimestamp);
-        h.onFlow(flow);
-      } else if (res.lost_events) {
+      if ('flow' in scanned) {
+        if (h.onRawFlow) h.onRawFlow(scanned.flow);
+        else h.onFlow(decodeRawFlow(scanned.flow));
+        return;
+      }
+      const res = scanned.other;
+      if (res.lost_events) {
         h.onLost?.(Number((res.lost_events as Obj).num_events_lost ?? 0));
       } else if (res.node_status) {
         const ns = res.node_status as Obj;

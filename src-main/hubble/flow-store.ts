@@ -3,6 +3,7 @@
  * are counted so the UI can say how many were dropped from view.
  */
 import type { Flow } from '@shared/flows/types';
+import { materialize, RawFlow, type StoredFlow } from './raw-flow';
 
 export const DEFAULT_FLOW_BUFFER = 100_000;
 
@@ -37,7 +38,7 @@ export function internFlowLists(flow: Flow): Flow {
 }
 
 export class FlowStore {
-  private buf: (Flow | undefined)[];
+  private buf: (StoredFlow | undefined)[];
   private head = 0; // index of the oldest flow
   private count = 0;
   private evictedCount = 0;
@@ -45,7 +46,7 @@ export class FlowStore {
   constructor(readonly capacity: number = DEFAULT_FLOW_BUFFER) {
     if (!Number.isInteger(capacity) || capacity < 1)
       throw new RangeError(`flow buffer size must be a positive integer, got ${capacity}`);
-    this.buf = new Array<Flow | undefined>(capacity);
+    this.buf = new Array<StoredFlow | undefined>(capacity);
   }
 
   get size(): number {
@@ -62,22 +63,6 @@ export class FlowStore {
     return this.count + this.evictedCount;
   }
 
-  push(flow: Flow): void {
-    internFlowLists(flow);
-    if (this.count < this.capacity) {
-      this.buf[(this.head + this.count) % this.capacity] = flow;
-      this.count++;
-      return;
-    }
-    this.buf[this.head] = flow;
-    this.head = (this.head + 1) % this.capacity;
-    this.evictedCount++;
-  }
-
-  pushMany(flows: readonly Flow[]): void {
-    for (const f of flows) this.push(f);
-  }
-
   /** sequence number of the oldest held flow (flows are numbered 0, 1, ... as they are pushed) */
   get firstSeq(): number {
     return this.evictedCount;
@@ -88,31 +73,55 @@ export class FlowStore {
     return this.evictedCount + this.count;
   }
 
-  /** the held flow with this sequence number (undefined once evicted) */
-  atSeq(seq: number): Flow | undefined {
-    return this.at(seq - this.evictedCount);
+  /** Adds a flow (decoded, or raw from gRPC: kept as its bytes until someone looks at it). */
+  push(flow: StoredFlow): void {
+    if (!(flow instanceof RawFlow)) internFlowLists(flow);
+    if (this.count < this.capacity) {
+      this.buf[(this.head + this.count) % this.capacity] = flow;
+      this.count++;
+      return;
+    }
+    this.buf[this.head] = flow;
+    this.head = (this.head + 1) % this.capacity;
+    this.evictedCount++;
   }
 
-  /** i-th held flow, 0 = oldest */
-  at(i: number): Flow | undefined {
+  pushMany(flows: readonly StoredFlow[]): void {
+    for (const f of flows) this.push(f);
+  }
+
+  /** the held entry with this sequence number, as stored (undefined once evicted) */
+  entryAtSeq(seq: number): StoredFlow | undefined {
+    const i = seq - this.evictedCount;
     if (i < 0 || i >= this.count) return undefined;
     return this.buf[(this.head + i) % this.capacity];
+  }
+
+  /** the held flow with this sequence number, decoded (undefined once evicted) */
+  atSeq(seq: number): Flow | undefined {
+    const e = this.entryAtSeq(seq);
+    return e && materialize(e);
+  }
+
+  /** i-th held flow, 0 = oldest, decoded */
+  at(i: number): Flow | undefined {
+    return this.atSeq(this.evictedCount + i);
   }
 
   last(): Flow | undefined {
     return this.at(this.count - 1);
   }
 
-  /** held flows, oldest first */
+  /** held flows, oldest first, decoded */
   toArray(): Flow[] {
     const out = new Array<Flow>(this.count);
-    for (let i = 0; i < this.count; i++) out[i] = this.buf[(this.head + i) % this.capacity]!;
+    for (let i = 0; i < this.count; i++) out[i] = materialize(this.buf[(this.head + i) % this.capacity]!);
     return out;
   }
 
   /** drops every held flow (they count as evicted, so sequence numbers keep growing) */
   clear(): void {
-    this.buf = new Array<Flow | undefined>(this.capacity);
+    this.buf = new Array<StoredFlow | undefined>(this.capacity);
     this.evictedCount += this.count;
     this.head = 0;
     this.count = 0;

@@ -8,8 +8,9 @@
 import { buildFlowFilters } from '@shared/flows/filter';
 import { compileFilters } from '@shared/flows/match';
 import type { Flow, FlowFilterOptions } from '@shared/flows/types';
-import { flowRowData, verdictKey, type FlowRowData, type FlowRows } from '@shared/flows/view';
+import { flowRowData, type FlowRowData, type FlowRows } from '@shared/flows/view';
 import type { FlowStore } from './flow-store';
+import { materialize, storedVerdict, type StoredFlow } from './raw-flow';
 
 export interface FlowViewSettings {
   /** `hubble observe`-style filters (time and count flags are ignored: the view shows the buffer) */
@@ -57,7 +58,7 @@ export class FlowView {
   private test: ((f: Flow) => boolean) | undefined;
   private generation = 0;
   /** the view's flows and their ring-buffer sequence numbers, oldest first, from index `head` */
-  private flows: Flow[] = [];
+  private flows: StoredFlow[] = [];
   private seqs: number[] = [];
   private head = 0;
   /** ordinal of flows[head] */
@@ -122,7 +123,9 @@ export class FlowView {
       const from = Math.max(this.pauseScan, store.firstSeq);
       const to = store.nextSeq;
       let n = 0;
-      for (let seq = from; seq < to; seq++) if (!this.test || this.test(store.atSeq(seq)!)) n++;
+      const test = this.test;
+      if (!test) n = Math.max(0, to - from);
+      else for (let seq = from; seq < to; seq++) if (test(store.atSeq(seq)!)) n++;
       this.pauseScan = to;
       this.newWhilePaused += n;
       return n > 0;
@@ -132,7 +135,7 @@ export class FlowView {
     const first = store.firstSeq;
     let h = this.head;
     while (h < this.seqs.length && this.seqs[h] < first) {
-      const v = verdictKey(this.flows[h]);
+      const v = storedVerdict(this.flows[h]);
       if (--this.counts[v] === 0) delete this.counts[v];
       h++;
     }
@@ -143,12 +146,14 @@ export class FlowView {
       this.compact();
     }
     const to = store.nextSeq;
+    const test = this.test;
     for (let seq = Math.max(this.scanned, first); seq < to; seq++) {
-      const f = store.atSeq(seq)!;
-      if (this.test && !this.test(f)) continue;
+      const f = store.entryAtSeq(seq)!;
+      // only a filter needs the flow decoded; counting reads the verdict the scan kept
+      if (test && !test(materialize(f))) continue;
       this.flows.push(f);
       this.seqs.push(seq);
-      const v = verdictKey(f);
+      const v = storedVerdict(f);
       this.counts[v] = (this.counts[v] ?? 0) + 1;
       changed = true;
     }
@@ -185,19 +190,19 @@ export class FlowView {
     const end = Math.min(from + Math.min(count, MAX_ROWS_PER_REQUEST), this.base + this.size);
     const rows: FlowRowData[] = [];
     for (let ord = start; ord < end; ord++)
-      rows.push(flowRowData(this.flows[this.head + ord - this.base], ord));
+      rows.push(flowRowData(materialize(this.flows[this.head + ord - this.base]), ord));
     return { generation: this.generation, base: this.base, total: this.size, rows };
   }
 
   /** The flow with this ordinal, while it is in the view. */
   flow(ordinal: number): Flow | undefined {
     if (ordinal < this.base || ordinal >= this.base + this.size) return undefined;
-    return this.flows[this.head + ordinal - this.base];
+    return materialize(this.flows[this.head + ordinal - this.base]);
   }
 
   /** The flows in the view, oldest first. */
   toArray(): Flow[] {
-    return this.flows.slice(this.head);
+    return this.flows.slice(this.head).map(materialize);
   }
 
   isGeneration(generation: number): boolean {

@@ -10,7 +10,7 @@ import { randomUUID } from 'node:crypto';
 import { buildFlowFilters, buildFlowRequest } from '@shared/flows/filter';
 import { exportFlowLines, parseFlowLines } from '@shared/flows/jsonl';
 import { selectFlows } from '@shared/flows/match';
-import { compareTimestamps, resolveFlowTime, splitTimestamp } from '@shared/flows/time';
+import { compareTimestamps, joinTimestamp, resolveFlowTime, splitTimestamp } from '@shared/flows/time';
 import type {
   Flow,
   FlowBatch,
@@ -23,6 +23,7 @@ import type { HubbleClient, HubbleTlsOptions, NodeStatusEvent } from './client';
 import { HubbleError, type HubbleErrorCode } from './errors';
 import type { FlowRows, FlowViewUpdate } from '@shared/flows/view';
 import { DEFAULT_FLOW_BUFFER, FlowStore } from './flow-store';
+import { materialize, RawFlow, type StoredFlow } from './raw-flow';
 import { FlowView, type FlowViewSettings } from './flow-view';
 import { connectRelay, connectServer, type HubbleConnection, type RelayTlsChoice } from './relay';
 
@@ -105,15 +106,22 @@ interface ManagerEvents {
  */
 const TRANSIENT: HubbleErrorCode[] = ['unreachable', 'unavailable', 'internal', 'not-ready', 'tls'];
 
-function flowKey(f: Flow): string {
-  if (f.uuid) return f.uuid;
+/** [seconds, nanos] of a stored flow, without decoding a raw one */
+function storedTime(f: StoredFlow): [number, number] | undefined {
+  if (f instanceof RawFlow) return f.seconds || f.nanos ? [f.seconds, f.nanos] : undefined;
+  return f.time ? splitTimestamp(f.time) : undefined;
+}
+
+function flowKey(stored: StoredFlow): string {
+  if (stored.uuid) return stored.uuid;
+  const f = materialize(stored);
   const p = f.l4?.TCP ?? f.l4?.UDP ?? f.l4?.SCTP;
   return `${f.time}|${f.node_name}|${f.IP?.source}|${f.IP?.destination}|${p?.source_port}|${p?.destination_port}|${f.verdict}|${f.event_type?.type}|${f.event_type?.sub_type}`;
 }
 
 class StreamRecord {
   state: FlowStreamStateName = 'connecting';
-  pending: Flow[] = [];
+  pending: StoredFlow[] = [];
   timer?: NodeJS.Timeout;
   lost = 0;
   duplicates = 0;
@@ -125,8 +133,7 @@ class StreamRecord {
    */
   resumeKeys?: Set<string>;
   resumeUntil?: [number, number];
-  maxTime?: string;
-  /** maxTime as [seconds, nanos] (split once, not on every flow) */
+  /** the newest flow time seen, as [seconds, nanos] */
   maxTimeParts?: [number, number];
   /** when the stream first went live (resume point when no flow arrived before a drop) */
   liveSince?: string;
@@ -143,7 +150,12 @@ class StreamRecord {
   ) {}
 
   /** A resumed flow already held? Leaves resume mode once flows are newer than anything held before. */
-  isDuplicate(flow: Flow, t: [number, number] | undefined): boolean {
+  /** the newest flow time seen (RFC 3339) */
+  get maxTime(): string | undefined {
+    return this.maxTimeParts && joinTimestamp(this.maxTimeParts[0], this.maxTimeParts[1]);
+  }
+
+  isDuplicate(flow: StoredFlow, t: [number, number] | undefined): boolean {
     const until = this.resumeUntil;
     if (!until || !this.resumeKeys) return false;
     if (t && (t[0] > until[0] || (t[0] === until[0] && t[1] > until[1]))) {
@@ -435,12 +447,14 @@ export class FlowStreamManager extends EventEmitter<ManagerEvents> {
       rec.timer = undefined;
     }
     if (!rec.pending.length) return;
-    const flows = rec.pending;
+    const pending = rec.pending;
     rec.pending = [];
     this.touchView(rec);
+    // decoded only for whoever listens (the CLI prints them; the app reads rows from the view)
+    if (this.listenerCount('batch') === 0) return;
     this.emit('batch', {
       streamId: rec.id,
-      flows,
+      flows: pending.map(materialize),
       held: rec.store.size,
       evicted: rec.store.evicted,
       lost: rec.lost,
@@ -448,18 +462,15 @@ export class FlowStreamManager extends EventEmitter<ManagerEvents> {
     });
   }
 
-  private accept(rec: StreamRecord, flow: Flow): void {
-    const t = flow.time ? splitTimestamp(flow.time) : undefined;
+  private accept(rec: StreamRecord, flow: StoredFlow): void {
+    const t = storedTime(flow);
     if (rec.isDuplicate(flow, t)) {
       rec.duplicates++;
       return;
     }
     if (t) {
       const m = rec.maxTimeParts;
-      if (!m || t[0] > m[0] || (t[0] === m[0] && t[1] > m[1])) {
-        rec.maxTime = flow.time!;
-        rec.maxTimeParts = t;
-      }
+      if (!m || t[0] > m[0] || (t[0] === m[0] && t[1] > m[1])) rec.maxTimeParts = t;
     }
     rec.store.push(flow);
     rec.pending.push(flow);
@@ -509,9 +520,9 @@ export class FlowStreamManager extends EventEmitter<ManagerEvents> {
     const keys = new Set<string>();
     const floor = sinceMs - 1000;
     for (let seq = rec.store.nextSeq - 1; seq >= rec.store.firstSeq; seq--) {
-      const f = rec.store.atSeq(seq)!;
-      const t = f.time ? Date.parse(f.time) : NaN;
-      if (t < floor) break;
+      const f = rec.store.entryAtSeq(seq)!;
+      const parts = storedTime(f);
+      if (parts && parts[0] * 1000 + parts[1] / 1e6 < floor) break;
       keys.add(flowKey(f));
     }
     rec.resumeKeys = keys;
@@ -552,6 +563,7 @@ export class FlowStreamManager extends EventEmitter<ManagerEvents> {
     return new Promise((resolve, reject) => {
       const handle = conn.client.getFlows(req, {
         onFlow: (f) => this.accept(rec, f),
+        onRawFlow: (f) => this.accept(rec, f),
         onLost: (n) => {
           rec.lost += n;
         },

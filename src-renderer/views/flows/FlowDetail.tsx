@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import type { Flow } from '@shared/flows/types';
 import type { TraceResult } from '@shared/engine/types';
 import { compareFlowWithTrace, flowToQuestion, type FlowExplainFinding } from '@shared/flows/explain';
@@ -23,7 +23,7 @@ export function FlowDetail({ flow }: { flow: Flow }) {
   const [explained, setExplained] = useState<Explained | undefined>();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | undefined>();
-  const r = flowRowData(flow, 0);
+  const r = useMemo(() => flowRowData(flow, 0), [flow]);
 
   useEffect(() => {
     setExplained(undefined);
