@@ -41,6 +41,20 @@ test.describe('flow inspector', () => {
     await expect(rows.first()).toContainText('8080');
     await expect(rows.first()).toContainText('default deny — no policy allowed it');
 
+    // a flag the filter bar takes like hubble observe, evaluated in main
+    await page.getByTestId('flow-filter').fill('--from-namespace payments');
+    await page.getByTestId('flow-filter').press('Enter');
+    await expect(page.getByTestId('hubble-command')).toHaveText('hubble observe --from-namespace payments');
+    await expect(rows.first()).toBeVisible();
+    const sources = await rows.evaluateAll((els) =>
+      els.map((e) => e.querySelector('[role=gridcell]:nth-child(2)')?.textContent ?? ''),
+    );
+    expect(sources.length).toBeGreaterThan(0);
+    expect(sources.every((src) => src.startsWith('payments/'))).toBe(true);
+
+    await page.getByTestId('flow-filter').fill('--verdict DROPPED --to-port 8080');
+    await page.getByTestId('flow-filter').press('Enter');
+    await expect(rows.first()).toContainText('default deny — no policy allowed it');
     await rows.first().click();
     await page.getByTestId('explain-flow').click();
     const result = page.getByTestId('explain-result');

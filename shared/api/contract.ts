@@ -3,7 +3,7 @@ import type { ContextList, LiveStatus, LoadProgress } from '../cluster/types';
 import type { CheckRun } from '../check/types';
 import type { Diagnosis } from '../diagnose/types';
 import type { LintFinding, TraceResult } from '../engine/types';
-import type { Flow, FlowStreamState } from '../flows/types';
+import type { Flow, FlowFilterNegations, FlowStreamState } from '../flows/types';
 import type { FlowRows, FlowViewUpdate } from '../flows/view';
 import type { ExportedReport } from '../report/types';
 import type { CniFacts, Snapshot } from '../snapshot/types';
@@ -25,6 +25,7 @@ export const questionSchema = z.object({
   protocol: protocol.optional(),
 });
 
+const list = (max: number) => z.array(z.string().max(max)).max(1000).optional();
 const flowFilterFields = {
   verdict: z.array(z.string().max(32)).optional(),
   namespace: z.array(z.string().max(253)).optional(),
@@ -43,8 +44,46 @@ const flowFilterFields = {
   protocol: z.array(z.string().max(16)).optional(),
   dropReasonDesc: z.array(z.string().max(64)).optional(),
   type: z.array(z.string().max(32)).optional(),
+  fqdn: list(253),
+  fromFqdn: list(253),
+  toFqdn: list(253),
+  service: list(317),
+  fromService: list(317),
+  toService: list(317),
+  fromNamespace: list(253),
+  toNamespace: list(253),
+  workload: list(317),
+  fromWorkload: list(317),
+  toWorkload: list(317),
+  identity: list(64),
+  fromIdentity: list(64),
+  toIdentity: list(64),
+  httpStatus: list(8),
+  httpMethod: list(16),
+  httpPath: list(2000),
+  httpUrl: list(2000),
+  httpHeader: list(2000),
+  nodeName: list(253),
+  trafficDirection: list(16),
+  tcpFlags: list(64),
+  uuid: list(64),
+  cluster: list(253),
+  fromCluster: list(253),
+  toCluster: list(253),
+  ipv4: z.boolean().optional(),
+  ipv6: z.boolean().optional(),
 };
 const negatableFlowFilter = z.object(flowFilterFields);
+/** the schema lets through exactly the filter flags the flows code knows (a new flag must be added here) */
+type Same<A, B> = [Exclude<keyof A, keyof B> | Exclude<keyof B, keyof A>] extends [never]
+  ? [A] extends [B]
+    ? [B] extends [A]
+      ? true
+      : false
+    : false
+  : false;
+const filterSchemaMatchesType: Same<z.infer<typeof negatableFlowFilter>, FlowFilterNegations> = true;
+void filterSchemaMatchesType;
 export const flowFilterSchema = negatableFlowFilter.extend({
   since: z.string().max(64).optional(),
   until: z.string().max(64).optional(),

@@ -74,6 +74,7 @@ export function FlowsView() {
   const held = view?.held ?? 0;
   const evicted = view?.evicted ?? 0;
   const newWhilePaused = view?.newWhilePaused ?? 0;
+  const lost = view?.lost ?? 0;
 
   const command = toHubbleCommand(filter.opts);
   const canLive = summary?.source.type === 'context';
@@ -272,6 +273,7 @@ export function FlowsView() {
           <span className="faint">
             {shownCount.toLocaleString()} of {held.toLocaleString()} shown
             {evicted > 0 && ` · ${evicted.toLocaleString()} evicted from the buffer`}
+            {lost > 0 && ` · ${lost.toLocaleString()} lost by Hubble`}
           </span>
         </div>
         <div className="grow" />
