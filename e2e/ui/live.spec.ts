@@ -97,6 +97,15 @@ test.describe('live context through the API simulator', () => {
     await shot(page, 'flows-live-paused');
     await page.getByTestId('flows-pause').click();
     await expect(page.getByTestId('flows-pause')).toContainText('Pause');
+    expect(sim!.activePortForwards).toBeGreaterThan(0);
+
+    // leaving the view ends the stream and its port-forward; what was received stays
+    await page.evaluate("location.hash = '#/overview'");
+    await expect.poll(() => sim!.activePortForwards, { timeout: 15_000 }).toBe(0);
+    await page.evaluate("location.hash = '#/flows'");
+    await expect(page.getByTestId('stream-state')).toContainText('Closed');
+    await expect(page.getByTestId('stream-bar')).toContainText('left the Flows view');
+    await expect(rows.first()).toBeVisible();
     await context.close();
   });
 });

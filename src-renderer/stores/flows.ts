@@ -40,7 +40,8 @@ interface FlowsState {
   select(ordinal: number | undefined): void;
   importText(name: string, text: string): Promise<void>;
   startStream(args: { snapshotId?: string; context?: string; label: string }): Promise<void>;
-  stop(): Promise<void>;
+  /** ends the live stream (its flows stay to read and export); `why` is shown in the stream bar */
+  stop(why?: string): Promise<void>;
 }
 
 /** the stream whose flows are shown (undefined while flows.start is in flight: its events may come first) */
@@ -172,14 +173,20 @@ export const useFlows = create<FlowsState>((set, get) => {
       }
     },
 
-    async stop() {
+    async stop(why) {
       const id = get().source?.streamId;
       if (!id || get().source?.kind !== 'stream') return;
+      const live = get().stream?.state;
       try {
         await api.flows.stop({ streamId: id });
       } catch {
         /* already gone */
       }
+      // the 'closed' state may come after this window stopped listening
+      if (why && live !== 'done' && live !== 'failed')
+        set((s) =>
+          s.stream?.streamId === id ? { stream: { streamId: id, state: 'closed', message: why } } : {},
+        );
     },
   };
 });

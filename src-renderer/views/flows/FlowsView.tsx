@@ -62,7 +62,14 @@ export function FlowsView() {
   const fileInput = useRef<HTMLInputElement>(null);
   const filter = useFilter(filterText);
 
-  useEffect(() => subscribeFlowEvents(), []);
+  // leaving the view ends a live stream and its port-forward (what was received stays)
+  useEffect(() => {
+    const off = subscribeFlowEvents();
+    return () => {
+      off();
+      void useFlows.getState().stop('stopped when you left the Flows view');
+    };
+  }, []);
 
   // main filters the stream: send it the filter bar's flags and the window's namespaces
   useEffect(() => {
@@ -182,7 +189,7 @@ export function FlowsView() {
                 })
               }
             >
-              Retry
+              {stream.state === 'failed' ? 'Retry' : 'Stream again'}
             </button>
           )}
         </div>
