@@ -1,8 +1,8 @@
 /**
  * Benchmark: is the flow table still responsive while Hubble streams fast? The whole real path:
  * Hubble Relay simulator (its own process, a follow stream at --rate flows/s) → the Kubernetes API
- * simulator's port-forward (as `hubble --port-forward` reaches Relay) → the browser-mode host (gRPC
- * client, FlowStreamManager, WebSocket API) → the renderer in headless Chromium, where a user opened the
+ * simulator's port-forward (its own process; as `hubble --port-forward` reaches Relay) → the browser-mode
+ * host (gRPC client, flow view, WebSocket API) → the renderer in headless Chromium, where a user opened the
  * context, went to Flows and clicked "Live from Hubble" (no shortcut: the UI's own button and API call).
  *
  * Two windows, each with a requestAnimationFrame loop in the page recording frame times and the Flows
@@ -18,14 +18,15 @@
  * Prints numbers; asserts nothing. Skips (exit 0) when Chromium is not installed. Stops by itself
  * (a watchdog ends it, cleaning up, if a step hangs).
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { createInterface } from 'node:readline';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { startHostProcess, type StartedHost } from '../e2e/host-process';
-import { DEMO_SCENARIO_PATH, startK8sSim, type K8sSim } from '../test/k8s-sim/index';
 import {
   frameStats,
   parseTableCounts,
@@ -38,7 +39,6 @@ import {
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const CHROMIUM = '/usr/bin/chromium';
-const RELAY_POD = 'hubble-relay-6b9c7d8f5-zx7vq';
 const argv = process.argv.slice(2);
 const opt = (name: string, def: number) => {
   const i = argv.indexOf(name);
@@ -74,7 +74,7 @@ if (
 }
 
 let hubble: SimProcess | undefined;
-let k8s: K8sSim | undefined;
+let k8s: ChildProcess | undefined;
 let host: StartedHost | undefined;
 let browser: Browser | undefined;
 let tmp: string | undefined;
@@ -95,7 +95,13 @@ function cleanup(): Promise<void> {
     await browser?.close().catch(() => undefined);
     await host?.stop().catch(() => undefined);
     hubble?.stop();
-    await k8s?.close().catch(() => undefined);
+    if (k8s?.pid && k8s.exitCode === null) {
+      try {
+        process.kill(-k8s.pid, 'SIGTERM'); // tsx and the node process it runs
+      } catch {
+        k8s.kill('SIGTERM');
+      }
+    }
     if (tmp) rmSync(tmp, { recursive: true, force: true });
   })();
   return cleaning;
@@ -111,11 +117,25 @@ for (const sig of ['SIGINT', 'SIGTERM'] as const)
 async function startApp(): Promise<Page> {
   step('starting the Hubble Relay and Kubernetes API simulators');
   hubble = await startHubbleSimProcess(ROOT, { templates: 2000 });
-  k8s = await startK8sSim({ scenario: DEMO_SCENARIO_PATH });
-  k8s.setPortForwardTarget('kube-system', RELAY_POD, 4245, hubble.port);
   tmp = mkdtempSync(path.join(os.tmpdir(), 'npd-ui-frames-'));
   const kubeconfig = path.join(tmp, 'config');
-  k8s.writeKubeconfig(kubeconfig, { users: ['admin'], currentContext: 'sim-admin' });
+  // the Kubernetes API simulator in its own process, port-forwarding the relay pod to the Relay simulator
+  k8s = spawn(
+    process.execPath,
+    [
+      path.join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'),
+      '--tsconfig',
+      path.join(ROOT, 'tsconfig.node.json'),
+      path.join(ROOT, 'bench', 'ui-frames', 'k8s-process.ts'),
+      '--relay-port',
+      String(hubble.port),
+      '--kubeconfig',
+      kubeconfig,
+    ],
+    { cwd: ROOT, stdio: ['pipe', 'pipe', 'inherit'], detached: true },
+  );
+  const [line] = (await once(createInterface({ input: k8s.stdout! }), 'line')) as [string];
+  JSON.parse(line);
   step('starting the browser-mode host');
   // BENCH_HOST_PROFILE=DIR: a V8 CPU profile of the host, written there when it exits
   const profile = process.env.BENCH_HOST_PROFILE;
@@ -211,6 +231,7 @@ interface Cpu {
   simulator: number;
   host: number;
   chromium: number;
+  k8s: number;
   bench: number;
 }
 
@@ -223,7 +244,8 @@ function cpuNow(): Cpu {
   return {
     simulator: treeCpuMs(sim),
     host: treeCpuMs(hostPid),
-    chromium: treeCpuMs(process.pid, { exclude: [sim, hostPid], withoutRoot: true }),
+    k8s: treeCpuMs(k8s!.pid!),
+    chromium: treeCpuMs(process.pid, { exclude: [sim, hostPid, k8s!.pid!], withoutRoot: true }),
     bench,
   };
 }
@@ -309,6 +331,7 @@ async function measureWindow(page: Page, rate: number, seconds: number): Promise
       simulator: cpu1.simulator - cpu0.simulator,
       host: cpu1.host - cpu0.host,
       chromium: cpu1.chromium - cpu0.chromium,
+      k8s: cpu1.k8s - cpu0.k8s,
       bench: cpu1.bench - cpu0.bench,
     },
   };
@@ -356,7 +379,8 @@ function report(runs: { label: string; m: Measured }[]): void {
   add('CPU: Hubble simulator (% of one core)', (m) => cores(m, m.cpu.simulator));
   add('CPU: browser-mode host', (m) => cores(m, m.cpu.host));
   add('CPU: Chromium (all its processes)', (m) => cores(m, m.cpu.chromium));
-  add('CPU: this process (K8s API sim port-forward, Playwright)', (m) => cores(m, m.cpu.bench));
+  add('CPU: Kubernetes API simulator (port-forward)', (m) => cores(m, m.cpu.k8s));
+  add('CPU: this process (Playwright)', (m) => cores(m, m.cpu.bench));
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
   for (const r of rows)
     console.log(r.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  '));
