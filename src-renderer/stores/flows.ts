@@ -29,6 +29,8 @@ interface FlowsState {
   /** what main's view of the stream holds now */
   view?: FlowViewUpdate;
   importErrors: { line: number; message: string }[];
+  /** the filter bar's applied text (`hubble observe` flags) */
+  filterText: string;
   /** the view settings the user chose (sent to main) */
   filter: FlowFilterOptions;
   namespaces: string[];
@@ -76,6 +78,7 @@ export const useFlows = create<FlowsState>((set, get) => {
 
   return {
     importErrors: [],
+    filterText: '',
     filter: {},
     namespaces: [],
     paused: false,

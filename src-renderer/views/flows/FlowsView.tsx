@@ -56,8 +56,10 @@ export function FlowsView() {
   const selected = useFlows((s) => s.selected);
   const summary = useSession((s) => s.summary);
   const nsFilter = useSession((s) => s.namespaces);
-  const [filterText, setFilterText] = useState('');
-  const [draftText, setDraftText] = useState('');
+  // the applied filter text lives in the store, so it is still there when the user comes back
+  const filterText = useFlows((s) => s.filterText);
+  const setFilterText = (text: string) => useFlows.setState({ filterText: text });
+  const [draftText, setDraftText] = useState(filterText);
   const [dragging, setDragging] = useState(false);
   const fileInput = useRef<HTMLInputElement>(null);
   const filter = useFilter(filterText);
