@@ -8,7 +8,7 @@
  *
  * Target: >= 20k flows/s. Prints numbers; asserts nothing.
  */
-import { spawn } from 'node:child_process';
+import { spawnTsx, stopTsx } from './spawn-tsx';
 import { once } from 'node:events';
 
 import os from 'node:os';
@@ -39,25 +39,11 @@ v8.setFlagsFromString('--expose-gc');
 const gc = vm.runInNewContext('gc') as () => void;
 
 async function startSimProcess(flows: number): Promise<{ address: string; stop: () => void }> {
-  const child = spawn(
-    process.execPath,
-    [
-      path.join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'),
-      '--tsconfig',
-      path.join(ROOT, 'tsconfig.node.json'),
-      path.join(ROOT, 'test', 'hubble-sim', 'serve.ts'),
-      '--flows',
-      String(flows),
-    ],
-    {
-      cwd: ROOT,
-      stdio: ['ignore', 'pipe', 'inherit'],
-    },
-  );
+  const child = spawnTsx(ROOT, 'test/hubble-sim/serve.ts', ['--flows', String(flows)]);
   const rl = createInterface({ input: child.stdout! });
   const [line] = (await once(rl, 'line')) as [string];
   const { address } = JSON.parse(line) as { address: string };
-  return { address, stop: () => child.kill('SIGTERM') };
+  return { address, stop: () => stopTsx(child) };
 }
 
 async function streamAll(

@@ -18,7 +18,7 @@
  * Prints numbers; asserts nothing. Skips (exit 0) when Chromium is not installed. Stops by itself
  * (a watchdog ends it, cleaning up, if a step hangs).
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
@@ -27,6 +27,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { startHostProcess, type StartedHost } from '../e2e/host-process';
+import { spawnTsx, stopTsx } from './spawn-tsx';
 import {
   frameStats,
   parseTableCounts,
@@ -95,13 +96,7 @@ function cleanup(): Promise<void> {
     await browser?.close().catch(() => undefined);
     await host?.stop().catch(() => undefined);
     hubble?.stop();
-    if (k8s?.pid && k8s.exitCode === null) {
-      try {
-        process.kill(-k8s.pid, 'SIGTERM'); // tsx and the node process it runs
-      } catch {
-        k8s.kill('SIGTERM');
-      }
-    }
+    if (k8s) stopTsx(k8s);
     if (tmp) rmSync(tmp, { recursive: true, force: true });
   })();
   return cleaning;
@@ -120,20 +115,12 @@ async function startApp(): Promise<Page> {
   tmp = mkdtempSync(path.join(os.tmpdir(), 'npd-ui-frames-'));
   const kubeconfig = path.join(tmp, 'config');
   // the Kubernetes API simulator in its own process, port-forwarding the relay pod to the Relay simulator
-  k8s = spawn(
-    process.execPath,
-    [
-      path.join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'),
-      '--tsconfig',
-      path.join(ROOT, 'tsconfig.node.json'),
-      path.join(ROOT, 'bench', 'ui-frames', 'k8s-process.ts'),
-      '--relay-port',
-      String(hubble.port),
-      '--kubeconfig',
-      kubeconfig,
-    ],
-    { cwd: ROOT, stdio: ['pipe', 'pipe', 'inherit'], detached: true },
-  );
+  k8s = spawnTsx(ROOT, 'bench/ui-frames/k8s-process.ts', [
+    '--relay-port',
+    String(hubble.port),
+    '--kubeconfig',
+    kubeconfig,
+  ]);
   const [line] = (await once(createInterface({ input: k8s.stdout! }), 'line')) as [string];
   JSON.parse(line);
   step('starting the browser-mode host');

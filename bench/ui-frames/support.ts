@@ -1,8 +1,7 @@
 /** Helpers of bench/ui-frames.bench.ts: the Hubble simulator in its own process, frame statistics, UI counts. */
-import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
-import path from 'node:path';
 import { createInterface } from 'node:readline';
+import { spawnTsx, stopTsx } from '../spawn-tsx';
 
 export interface SimProcess {
   address: string;
@@ -20,26 +19,8 @@ export interface SimProcess {
  * `templates` synthetic flows as history and templates of the follow stream, which starts at setRate().
  */
 export async function startHubbleSimProcess(root: string, opts: { templates: number }): Promise<SimProcess> {
-  const child = spawn(
-    process.execPath,
-    [
-      path.join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs'),
-      '--tsconfig',
-      path.join(root, 'tsconfig.node.json'),
-      path.join(root, 'bench', 'ui-frames', 'sim-process.ts'),
-      '--flows',
-      String(opts.templates),
-    ],
-    { cwd: root, stdio: ['pipe', 'pipe', 'inherit'], detached: true },
-  );
-  const stop = () => {
-    if (child.exitCode !== null || child.signalCode !== null || !child.pid) return;
-    try {
-      process.kill(-child.pid, 'SIGTERM'); // tsx and the node process it runs
-    } catch {
-      child.kill('SIGTERM');
-    }
-  };
+  const child = spawnTsx(root, 'bench/ui-frames/sim-process.ts', ['--flows', String(opts.templates)]);
+  const stop = () => stopTsx(child);
   const lines: string[] = [];
   const waiters: ((line: string) => void)[] = [];
   const rl = createInterface({ input: child.stdout! });
