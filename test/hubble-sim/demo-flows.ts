@@ -239,10 +239,10 @@ interface Conn {
   deniedAt?: 'EGRESS' | 'INGRESS';
 }
 
-class Recorder {
+/** Flows recorded from a seeded random source, timed from a start second (a few µs of jitter each). */
+class TimedRecorder {
   flows: Flow[] = [];
-  private rand: () => number;
-  private sportBase = 40000;
+  protected rand: () => number;
   constructor(
     seed: number,
     private startSeconds: number,
@@ -250,11 +250,15 @@ class Recorder {
     this.rand = rng(seed);
   }
 
-  private time(offsetMs: number): string {
+  protected time(offsetMs: number): string {
     const totalNs = Math.round(offsetMs * 1_000_000) + Math.floor(this.rand() * 5000);
     const sec = Math.floor(totalNs / 1e9);
     return joinTimestamp(this.startSeconds + sec, totalNs - sec * 1e9);
   }
+}
+
+class Recorder extends TimedRecorder {
+  private sportBase = 40000;
 
   private base(
     c: Conn,
@@ -426,22 +430,7 @@ const SERVICES: Record<string, { name: string; namespace: string; host: string; 
  * external names (destination_names / source_names from the DNS cache). Built by a separate recorder so the
  * demo recording (assets/demo/flows.jsonpb) stays byte for byte what it was.
  */
-class L7Recorder {
-  flows: Flow[] = [];
-  private rand: () => number;
-  constructor(
-    seed: number,
-    private startSeconds: number,
-  ) {
-    this.rand = rng(seed);
-  }
-
-  private time(offsetMs: number): string {
-    const totalNs = Math.round(offsetMs * 1_000_000) + Math.floor(this.rand() * 5000);
-    const sec = Math.floor(totalNs / 1e9);
-    return joinTimestamp(this.startSeconds + sec, totalNs - sec * 1e9);
-  }
-
+class L7Recorder extends TimedRecorder {
   private l7Flow(
     src: FlowEndpoint & { ip: string; node?: string },
     dst: FlowEndpoint & { ip: string },
