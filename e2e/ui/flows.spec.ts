@@ -1,6 +1,9 @@
 import { expect, test } from '@playwright/test';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { generate } from 'selfsigned';
+import { parseFlowLines } from '../../shared/flows/jsonl';
+import { startHubbleSim, type HubbleSim } from '../../test/hubble-sim/index';
 import { go, openApp, ROOT, shot } from './support/app';
 
 // the whole stack (host, engine, Chromium) shares two cores with the rest of the test run
@@ -87,5 +90,52 @@ test.describe('flow inspector', () => {
     await expect(page.getByTestId('flow-table').locator('[role=row][data-verdict]')).toHaveCount(2);
     await page.getByTestId('flows-pause').click();
     await expect(page.getByTestId('flows-pause')).toHaveAttribute('aria-pressed', 'true');
+  });
+});
+
+test.describe('live flows from a Hubble address', () => {
+  let sim: HubbleSim | undefined;
+  let ca = '';
+  test.beforeAll(async () => {
+    const pems = await generate([{ name: 'commonName', value: '*.hubble-relay.cilium.io' }], {
+      keySize: 2048,
+      extensions: [{ name: 'subjectAltName', altNames: [{ type: 2, value: '*.hubble-relay.cilium.io' }] }],
+    });
+    ca = pems.cert;
+    const flows = parseFlowLines(readFileSync(join(ROOT, 'assets', 'demo', 'flows.jsonpb'), 'utf8')).flows;
+    sim = await startHubbleSim({ flows, followRate: 5, tls: { cert: pems.cert, key: pems.private } });
+  });
+  test.afterAll(async () => {
+    await sim?.close();
+  });
+
+  test('on the demo snapshot: a plaintext attempt fails with a TLS hint, the CA file the user picks connects', async ({
+    page,
+  }) => {
+    await openApp(page);
+    await go(page, '#/flows');
+    await page.getByTestId('hubble-connection').click();
+    const panel = page.getByTestId('connection-panel');
+    await expect(panel.getByTestId('connect-hubble')).toBeDisabled(); // no address yet
+    await panel.getByTestId('hubble-address').fill(sim!.address);
+    await panel.getByTestId('connect-hubble').click();
+    await expect(page.getByTestId('stream-state')).toContainText('Failed', { timeout: 30_000 });
+    await expect(page.getByTestId('stream-bar')).toContainText(/TLS/);
+
+    await page.getByTestId('hubble-connection').click();
+    await panel.getByLabel('TLS').selectOption('files');
+    await panel.getByTestId('tls-file-ca').setInputFiles({
+      name: 'hubble-ca.pem',
+      mimeType: 'application/x-pem-file',
+      buffer: Buffer.from(ca),
+    });
+    await expect(panel).toContainText('hubble-ca.pem');
+    await panel.getByLabel('Server name').fill('instance.hubble-relay.cilium.io');
+    await shot(page, 'flows-connection');
+    await panel.getByTestId('connect-hubble').click();
+    await expect(page.getByTestId('stream-state')).toContainText('Live', { timeout: 30_000 });
+    await expect(page.locator('.view-head')).toContainText(`Hubble at ${sim!.address} (live)`);
+    const rows = page.getByTestId('flow-table').locator('[role=row][data-verdict]');
+    await expect(rows.first()).toBeVisible({ timeout: 30_000 });
   });
 });

@@ -96,6 +96,20 @@ export const flowFilterSchema = negatableFlowFilter.extend({
 
 const streamId = z.string().min(1).max(64);
 
+const pem = z.string().max(256 * 1024);
+/**
+ * TLS to Hubble: 'auto' follows the cluster's Relay setting (CA and client certificate from its secrets),
+ * 'off' is plaintext, 'files' uses the PEM texts the user picked.
+ */
+export const hubbleTlsSchema = z.object({
+  mode: z.enum(['auto', 'off', 'files']),
+  ca: pem.optional(),
+  cert: pem.optional(),
+  key: pem.optional(),
+  serverName: z.string().max(253).optional(),
+});
+export type HubbleTlsSettings = z.infer<typeof hubbleTlsSchema>;
+
 const textFile = z.object({ name: z.string().max(1000), text: z.string().max(512 * 1024 * 1024) });
 
 /** Every request: method name → schema of its single argument object. */
@@ -123,7 +137,13 @@ export const requestSchemas = {
   'flows.start': z.object({
     snapshotId: snapshotId.optional(),
     context: z.string().max(1000).optional(),
+    /** a Hubble server to reach directly (host:port), like `hubble observe --server` */
     server: z.string().max(300).optional(),
+    /** where Hubble Relay's Service is (default kube-system/hubble-relay) */
+    relay: z
+      .object({ namespace: z.string().max(253).optional(), service: z.string().max(253).optional() })
+      .optional(),
+    tls: hubbleTlsSchema.optional(),
     filter: flowFilterSchema,
     bufferSize: z.number().int().min(100).max(5_000_000).optional(),
   }),

@@ -329,7 +329,7 @@ export async function connectServer(
         'tls',
         useTls
           ? `${addr} accepts connections but the TLS handshake failed: the server may not use TLS, or the CA / server name does not match`
-          : `${addr} accepts connections but does not answer plaintext gRPC: it probably requires TLS (use tls://${addr}, or give the CA with --tls-ca)`,
+          : `${addr} accepts connections but does not answer plaintext gRPC: it probably requires TLS: give its CA certificate (CLI: --tls-ca FILE; app: Connection… → TLS → Certificate files)`,
       );
     throw err;
   }

@@ -231,10 +231,18 @@ export class ApiSession {
         }),
       'check.run': async ({ snapshotId, expectations }) =>
         deps.runCheckText(reg.engine(snapshotId), expectations.text, expectations.name),
-      'flows.start': async ({ snapshotId, context, server, filter, bufferSize }) => {
+      'flows.start': async ({ snapshotId, context, server, relay, tls, filter, bufferSize }) => {
         const snapshot = snapshotId ? reg.get(snapshotId) : undefined;
         const ctx = context ?? (snapshot?.source.type === 'context' ? snapshot.source.context : undefined);
-        return this.flowStreams().start({ snapshot, context: ctx, server, filter, bufferSize });
+        return this.flowStreams().start({
+          snapshot,
+          context: ctx,
+          server: server || undefined,
+          relay,
+          tls,
+          filter,
+          bufferSize,
+        });
       },
       'flows.stop': async ({ streamId }) => ({ stopped: await this.flowStreams().stop(streamId) }),
       'flows.close': async ({ streamId }) => ({ closed: await this.flowStreams().close(streamId) }),

@@ -64,12 +64,29 @@ export function defaultDeps(): ServiceDeps {
       manager.on('view', opts.onView);
       manager.on('state', opts.onState);
       return {
-        start: async ({ context, server, filter, bufferSize }) => {
+        start: async ({ context, server, relay, tls, filter, bufferSize }) => {
+          const files =
+            tls?.mode === 'files'
+              ? { ca: tls.ca, cert: tls.cert, key: tls.key, serverName: tls.serverName }
+              : undefined;
+          if (files && !!files.cert !== !!files.key)
+            throw new ApiError('bad-input', 'mutual TLS needs both the client certificate and its key');
           if (server)
-            return manager.start({ source: { kind: 'server', address: server }, filter, bufferSize });
+            return manager.start({
+              source: { kind: 'server', address: server, tls: files },
+              filter,
+              bufferSize,
+            });
           if (context)
             return manager.start({
-              source: { kind: 'relay', context, kubeconfig: opts.kubeconfig },
+              source: {
+                kind: 'relay',
+                context,
+                kubeconfig: opts.kubeconfig,
+                namespace: relay?.namespace || undefined,
+                service: relay?.service || undefined,
+                tls: files ?? (tls?.mode === 'off' ? 'off' : 'auto'),
+              },
               filter,
               bufferSize,
             });

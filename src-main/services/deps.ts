@@ -1,4 +1,4 @@
-import type { ApiRequest, FlowImportResult, SnapshotExport } from '@shared/api/contract';
+import type { ApiRequest, FlowImportResult, HubbleTlsSettings, SnapshotExport } from '@shared/api/contract';
 import type { CheckRun } from '@shared/check/types';
 import type { ContextList, LiveStatus, LoadProgress } from '@shared/cluster/types';
 import type { Diagnosis, Question } from '@shared/diagnose/types';
@@ -66,6 +66,8 @@ export interface FlowStartRequest {
   snapshot?: Snapshot;
   context?: string;
   server?: string;
+  relay?: { namespace?: string; service?: string };
+  tls?: HubbleTlsSettings;
   filter: FlowFilterOptions;
   bufferSize?: number;
 }

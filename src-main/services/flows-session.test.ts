@@ -123,6 +123,22 @@ describe('flows through the API services', () => {
     s.dispose();
   });
 
+  it('refuses a client certificate without its key (mutual TLS needs both)', async () => {
+    const s = newSession();
+    const err = await s
+      .call('flows.start', {
+        server: hubble.address,
+        tls: { mode: 'files', cert: '-----BEGIN CERTIFICATE-----' },
+        filter: {},
+      })
+      .catch((e: unknown) => toApiErrorPayload(e));
+    expect(err).toMatchObject({
+      code: 'bad-input',
+      message: expect.stringMatching(/certificate and its key/),
+    });
+    s.dispose();
+  });
+
   it('asks for a context or server when neither is given', async () => {
     const s = newSession();
     const err = await s.call('flows.start', { filter: {} }).catch((e: unknown) => toApiErrorPayload(e));

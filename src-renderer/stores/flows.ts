@@ -1,6 +1,7 @@
 import { create } from 'zustand';
 import type { Flow, FlowFilterOptions, FlowStreamState } from '@shared/flows/types';
 import type { FlowViewUpdate } from '@shared/flows/view';
+import type { HubbleTlsSettings } from '@shared/api/contract';
 import { api } from '../api';
 import { rowCache } from '../views/flows/row-cache';
 import { describeError, toastError, toastInfo } from './toasts';
@@ -15,6 +16,18 @@ export interface FlowSource {
   kind: 'file' | 'stream';
   label: string;
   streamId?: string;
+}
+
+/** Where "Live from Hubble" connects (the key and certificates are kept in memory only). */
+export interface HubbleConnection {
+  /** Relay in the cluster (a context is open) or a Hubble address */
+  target: 'relay' | 'server';
+  namespace: string;
+  service: string;
+  address: string;
+  tls: HubbleTlsSettings;
+  /** names of the picked PEM files, to show */
+  fileNames: Partial<Record<'ca' | 'cert' | 'key', string>>;
 }
 
 export interface SelectedFlow {
@@ -36,6 +49,7 @@ interface FlowsState {
   namespaces: string[];
   paused: boolean;
   selected?: SelectedFlow;
+  connection: HubbleConnection;
 
   setFilter(filter: FlowFilterOptions, namespaces: string[]): void;
   setPaused(p: boolean): void;
@@ -45,6 +59,9 @@ interface FlowsState {
   /** ends the live stream (its flows stay to read and export); `why` is shown in the stream bar */
   stop(why?: string): Promise<void>;
 }
+
+/** how many of the flows Hubble holds a live stream starts with */
+const RECENT_FLOWS_ON_START = 1000;
 
 /** the stream whose flows are shown (undefined while flows.start is in flight: its events may come first) */
 let currentStream: string | undefined;
@@ -80,6 +97,14 @@ export const useFlows = create<FlowsState>((set, get) => {
     importErrors: [],
     filterText: '',
     filter: {},
+    connection: {
+      target: 'relay',
+      namespace: '',
+      service: '',
+      address: '',
+      tls: { mode: 'auto' },
+      fileNames: {},
+    },
     namespaces: [],
     paused: false,
 
@@ -162,7 +187,21 @@ export const useFlows = create<FlowsState>((set, get) => {
         importErrors: [],
       });
       try {
-        const { streamId } = await api.flows.start({ snapshotId, context, filter: { follow: true } });
+        const c = get().connection;
+        const direct = !context || c.target === 'server';
+        const tls = c.tls.mode === 'auto' && direct ? undefined : c.tls;
+        const { streamId } = await api.flows.start({
+          snapshotId,
+          context,
+          ...(direct
+            ? { server: c.address.trim() }
+            : {
+                relay: { namespace: c.namespace.trim() || undefined, service: c.service.trim() || undefined },
+              }),
+          ...(tls ? { tls } : {}),
+          // like the Hubble UI: the recent flows Hubble holds first, then the live tail
+          filter: { follow: true, last: RECENT_FLOWS_ON_START },
+        });
         const early = get().stream;
         await switchTo(
           { kind: 'stream', label, streamId },

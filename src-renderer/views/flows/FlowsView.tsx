@@ -7,6 +7,7 @@ import { useSession } from '../../stores/session';
 import { subscribeFlowEvents, useFlows } from '../../stores/flows';
 import { readFiles, downloadFile } from '../../lib/download';
 import { CopyButton } from '../../components/CopyButton';
+import { ConnectionPanel } from './ConnectionPanel';
 import { FlowTable } from './FlowTable';
 import { FlowDetail } from './FlowDetail';
 import { verdictClass } from './flow-format';
@@ -86,7 +87,18 @@ export function FlowsView() {
   const lost = view?.lost ?? 0;
 
   const command = toHubbleCommand(filter.opts);
-  const canLive = summary?.source.type === 'context';
+  const hasContext = summary?.source.type === 'context';
+  const connection = useFlows((s) => s.connection);
+  const canLive = hasContext || connection.address.trim() !== '';
+  const [showConnection, setShowConnection] = useState(false);
+  const startLive = () => {
+    const direct = !hasContext || connection.target === 'server';
+    void useFlows.getState().startStream({
+      snapshotId: summary?.snapshotId,
+      context: summary?.source.type === 'context' ? summary.source.context : undefined,
+      label: direct ? `Hubble at ${connection.address.trim()} (live)` : 'Hubble Relay (live)',
+    });
+  };
   const isDemo = summary?.source.type === 'demo';
 
   const onFiles = async (files: FileList | File[]) => {
@@ -129,26 +141,27 @@ export function FlowsView() {
             type="button"
             className="btn"
             data-testid="open-demo-flows"
-            onClick={() => void loadDemoFlows(summary?.snapshotId)}
+            onClick={() =>
+              void loadDemoFlows().catch((e: unknown) => toastError('Could not open the demo flows', e))
+            }
           >
             Open demo flows
           </button>
         )}
         {canLive && (
-          <button
-            type="button"
-            className="btn"
-            onClick={() =>
-              void useFlows.getState().startStream({
-                snapshotId: summary?.snapshotId,
-                context: summary?.source.type === 'context' ? summary.source.context : undefined,
-                label: 'Hubble Relay (live)',
-              })
-            }
-          >
+          <button type="button" className="btn" onClick={startLive} data-testid="live-from-hubble">
             Live from Hubble
           </button>
         )}
+        <button
+          type="button"
+          className={`btn ${showConnection ? 'primary' : ''}`}
+          aria-expanded={showConnection}
+          onClick={() => setShowConnection(!showConnection)}
+          data-testid="hubble-connection"
+        >
+          Connection…
+        </button>
         <button type="button" className="btn" onClick={() => fileInput.current?.click()}>
           Import file…
         </button>
@@ -168,6 +181,16 @@ export function FlowsView() {
         />
       </div>
 
+      {showConnection && (
+        <ConnectionPanel
+          hasContext={hasContext}
+          onConnect={() => {
+            setShowConnection(false);
+            startLive();
+          }}
+        />
+      )}
+
       {stream && source?.kind === 'stream' && (
         <div className="stream-bar row" role="status" data-testid="stream-bar">
           <span className={`pill stream-${stream.state}`} data-testid="stream-state">
@@ -180,17 +203,7 @@ export function FlowsView() {
             </span>
           )}
           {(stream.state === 'failed' || stream.state === 'closed') && (
-            <button
-              type="button"
-              className="btn small"
-              onClick={() =>
-                void useFlows.getState().startStream({
-                  snapshotId: summary?.snapshotId,
-                  context: summary?.source.type === 'context' ? summary.source.context : undefined,
-                  label: source.label,
-                })
-              }
-            >
+            <button type="button" className="btn small" onClick={startLive}>
               {stream.state === 'failed' ? 'Retry' : 'Stream again'}
             </button>
           )}
@@ -320,13 +333,19 @@ export function FlowsView() {
       <div className="flows-main">
         {!view || (held === 0 && shownCount === 0) ? (
           <div className="empty flows-empty card">
-            <h2>No flows yet</h2>
+            <h2>
+              {stream &&
+              source?.kind === 'stream' &&
+              (stream.state === 'live' || stream.state === 'connecting')
+                ? 'Waiting for flows…'
+                : 'No flows yet'}
+            </h2>
             <p>
               Drop a <code>hubble observe -o jsonpb</code> file here, import one,{' '}
               {isDemo ? 'open the demo’s recorded flows, ' : ''}
-              {canLive
+              {hasContext
                 ? 'or stream live from Hubble Relay.'
-                : 'or open a live context to stream from Hubble Relay.'}
+                : 'or stream live from a Hubble address (Connection…), or open a cluster context to reach Hubble Relay.'}
             </p>
             <div className="row">
               {isDemo && (
@@ -334,9 +353,7 @@ export function FlowsView() {
                   type="button"
                   className="btn primary"
                   onClick={() =>
-                    void loadDemoFlows(summary?.snapshotId).catch((e: unknown) =>
-                      toastError('Could not open the demo flows', e),
-                    )
+                    void loadDemoFlows().catch((e: unknown) => toastError('Could not open the demo flows', e))
                   }
                 >
                   Open demo flows

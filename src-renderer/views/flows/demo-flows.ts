@@ -6,14 +6,9 @@ const bundled = import.meta.glob('../../../assets/demo/*.jsonpb', {
   import: 'default',
 }) as Record<string, () => Promise<string>>;
 
-/** Opens the demo snapshot's recorded Hubble flows (assets/demo/flows.jsonpb). */
-export async function loadDemoFlows(snapshotId: string | undefined): Promise<void> {
+/** Opens the demo snapshot's recorded Hubble flows (assets/demo/flows.jsonpb), imported like a file. */
+export async function loadDemoFlows(): Promise<void> {
   const entry = Object.entries(bundled)[0];
-  if (entry) {
-    const text = await entry[1]();
-    useFlows.getState().importText('demo flows (recorded)', text);
-    return;
-  }
-  // not bundled: ask the host to replay the demo's recorded flows as a stream
-  await useFlows.getState().startStream({ snapshotId, label: 'demo flows (recorded)' });
+  if (!entry) throw new Error('this build has no recorded demo flows (assets/demo/flows.jsonpb)');
+  await useFlows.getState().importText('demo flows (recorded)', await entry[1]());
 }
