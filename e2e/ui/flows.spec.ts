@@ -93,6 +93,30 @@ test.describe('flow inspector', () => {
   });
 });
 
+test('the flow table is keyboard-driven: Home, arrows and End select rows, Escape clears', async ({
+  page,
+}) => {
+  test.slow();
+  await openApp(page);
+  await go(page, '#/flows');
+  await page.getByTestId('open-demo-flows').first().click();
+  const grid = page.getByRole('grid', { name: 'Flows' });
+  await expect(grid.locator('[role=row][data-verdict]').first()).toBeVisible();
+  const scroller = page.getByLabel('Flow rows: arrow keys select, Escape clears');
+  await scroller.focus();
+  await page.keyboard.press('Home');
+  await expect(grid.locator('[aria-selected=true]')).toHaveAttribute('aria-rowindex', '2');
+  await page.keyboard.press('ArrowDown');
+  await expect(grid.locator('[aria-selected=true]')).toHaveAttribute('aria-rowindex', '3');
+  await expect(page.getByTestId('flow-detail')).toBeVisible();
+  await page.keyboard.press('End');
+  const total = Number(await grid.getAttribute('aria-rowcount')) - 1;
+  // the last row is scrolled into view and selected (the window renders only the rows on screen)
+  await expect(grid.locator('[aria-selected=true]')).toHaveAttribute('aria-rowindex', String(total + 1));
+  await page.keyboard.press('Escape');
+  await expect(page.getByTestId('flow-detail')).toHaveCount(0);
+});
+
 test.describe('live flows from a Hubble address', () => {
   let sim: HubbleSim | undefined;
   let ca = '';
