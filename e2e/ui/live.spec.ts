@@ -106,6 +106,12 @@ test.describe('live context through the API simulator', () => {
     await expect(page.getByTestId('stream-state')).toContainText('Closed');
     await expect(page.getByTestId('stream-bar')).toContainText('left the Flows view');
     await expect(rows.first()).toBeVisible();
+
+    // closing the window ends them too
+    await page.getByRole('button', { name: 'Stream again' }).click();
+    await expect(page.getByTestId('stream-state')).toContainText('Live', { timeout: 60_000 });
+    await expect.poll(() => sim!.activePortForwards, { timeout: 15_000 }).toBeGreaterThan(0);
     await context.close();
+    await expect.poll(() => sim!.activePortForwards, { timeout: 15_000 }).toBe(0);
   });
 });
