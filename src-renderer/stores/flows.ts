@@ -188,7 +188,7 @@ export const useFlows = create<FlowsState>((set, get) => {
       });
       try {
         const c = get().connection;
-        const direct = !context || c.target === 'server';
+        const direct = !context || (c.target === 'server' && c.address.trim() !== '');
         const tls = c.tls.mode === 'auto' && direct ? undefined : c.tls;
         const { streamId } = await api.flows.start({
           snapshotId,

@@ -92,7 +92,7 @@ export function FlowsView() {
   const canLive = hasContext || connection.address.trim() !== '';
   const [showConnection, setShowConnection] = useState(false);
   const startLive = () => {
-    const direct = !hasContext || connection.target === 'server';
+    const direct = !hasContext || (connection.target === 'server' && connection.address.trim() !== '');
     void useFlows.getState().startStream({
       snapshotId: summary?.snapshotId,
       context: summary?.source.type === 'context' ? summary.source.context : undefined,
