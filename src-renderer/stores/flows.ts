@@ -55,7 +55,8 @@ interface FlowsState {
   setPaused(p: boolean): void;
   select(ordinal: number | undefined): void;
   importText(name: string, text: string): Promise<void>;
-  startStream(args: { snapshotId?: string; context?: string; label: string }): Promise<void>;
+  /** streams live from where `connection` says (Relay of `context`, or a Hubble address) */
+  startStream(args: { snapshotId?: string; context?: string }): Promise<void>;
   /** ends the live stream (its flows stay to read and export); `why` is shown in the stream bar */
   stop(why?: string): Promise<void>;
 }
@@ -169,7 +170,10 @@ export const useFlows = create<FlowsState>((set, get) => {
       );
     },
 
-    async startStream({ snapshotId, context, label }) {
+    async startStream({ snapshotId, context }) {
+      const c = get().connection;
+      const direct = !context || (c.target === 'server' && c.address.trim() !== '');
+      const label = direct ? `Hubble at ${c.address.trim()} (live)` : 'Hubble Relay (live)';
       await get().stop();
       const old = get().source?.streamId;
       if (old) {
@@ -187,8 +191,6 @@ export const useFlows = create<FlowsState>((set, get) => {
         importErrors: [],
       });
       try {
-        const c = get().connection;
-        const direct = !context || (c.target === 'server' && c.address.trim() !== '');
         const tls = c.tls.mode === 'auto' && direct ? undefined : c.tls;
         const { streamId } = await api.flows.start({
           snapshotId,

@@ -92,11 +92,9 @@ export function FlowsView() {
   const canLive = hasContext || connection.address.trim() !== '';
   const [showConnection, setShowConnection] = useState(false);
   const startLive = () => {
-    const direct = !hasContext || (connection.target === 'server' && connection.address.trim() !== '');
     void useFlows.getState().startStream({
       snapshotId: summary?.snapshotId,
       context: summary?.source.type === 'context' ? summary.source.context : undefined,
-      label: direct ? `Hubble at ${connection.address.trim()} (live)` : 'Hubble Relay (live)',
     });
   };
   const isDemo = summary?.source.type === 'demo';
