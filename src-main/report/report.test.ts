@@ -9,6 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import { createEngine } from '@shared/engine/index';
 import { Anonymizer, type ReportModel } from '@shared/report/index';
+import { dualStackDemo, V6_BLOCKS } from '@shared/report/testing/dual-stack';
+import { parseIp } from '@shared/snapshot/ip';
 import type { Snapshot } from '@shared/snapshot/types';
 import { loadSnapshotFiles } from '../snapshot/load-files';
 import { runCli } from '../cli/main';
@@ -219,6 +221,52 @@ describe('anonymized reports', () => {
     expect(JSON.stringify(m)).toContain(ip);
     expect(m.diagnosis?.verdict).toBe('denied');
   });
+});
+
+describe('anonymized dual-stack reports', () => {
+  it.skipIf(!hasChromium || !hasPoppler)(
+    'the PDF shows pseudonyms, never an IPv6 address of the cluster',
+    { timeout: 180_000 },
+    async () => {
+      const { snapshot, podV6 } = dualStackDemo(readFileSync(demoPath, 'utf8'));
+      const question = { from: 'payments/payments-6b7c8d9e5-klmno', to: '2001:db8:beef:dead::7', port: 443 };
+      const originals = [
+        ...podV6.values(),
+        question.to,
+        ...Object.values(V6_BLOCKS).flatMap((b) => [b.cidr, b.except]),
+      ].map((t) => parseIp(t.replace(/\/\d+$/, ''))!.value);
+      const textOf = async (anonymize: boolean) => {
+        const r = await exportReport({
+          snapshot,
+          engine: createEngine(snapshot),
+          question,
+          format: 'pdf',
+          anonymize,
+        });
+        const pdf = join(dir, `dual-stack-${anonymize}.pdf`);
+        writeFileSync(pdf, Buffer.from(r.content, 'base64'));
+        return execFileSync('pdftotext', ['-raw', pdf, '-']).toString();
+      };
+      const addresses = (text: string) =>
+        [...text.matchAll(/[0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f]{0,4}){2,8}/g)]
+          .map((m) => parseIp(m[0]))
+          .filter((p) => p?.family === 6)
+          .map((p) => p!.value);
+      // every address of the fixture lies in 2001:db8::/32; also catches one cut at a line end
+      const prefixes = (text: string) =>
+        text
+          .replace(/\s/g, '')
+          .toLowerCase()
+          .match(/2001:0?db8:/g) ?? [];
+      const plainText = await textOf(false);
+      expect(addresses(plainText).filter((v) => originals.includes(v)).length).toBeGreaterThan(0);
+      expect(prefixes(plainText).length).toBeGreaterThan(0);
+      const anonText = await textOf(true);
+      expect(addresses(anonText).length).toBeGreaterThan(0);
+      expect(addresses(anonText).filter((v) => originals.includes(v))).toEqual([]);
+      expect(prefixes(anonText)).toEqual([]);
+    },
+  );
 });
 
 // ---------------------------------------------------------------- canaries: no credential ever reaches a report
