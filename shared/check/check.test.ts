@@ -14,6 +14,7 @@ import {
   parseExpectations,
   runCheck,
 } from './index';
+import { readSimpleYamlList } from './simple-yaml';
 
 const file = (p: string) => readFileSync(fileURLToPath(new URL(`../../${p}`, import.meta.url)), 'utf8');
 const engine = createEngine(
@@ -56,6 +57,106 @@ describe('expectations files', () => {
       /bad\.yaml:1: not valid YAML/,
     );
     expect(() => parseExpectations('{"hello": 1}', 'x.json')).toThrow(/expected a list of expectations/);
+  });
+
+  const problemsOf = (text: string, fileName: string): string[] => {
+    try {
+      parseExpectations(text, fileName);
+    } catch (e) {
+      if (e instanceof ExpectationsError) return e.message.split('\n');
+      throw e;
+    }
+    return [];
+  };
+
+  it('names the line of every broken YAML entry: spread over lines, after comments, in flow style', () => {
+    const text = `# header
+expectations:
+  # a comment before the first entry
+  - name: spread over lines
+    from: [a/b, c/d]
+    to:
+      - e/f
+    port: 99999
+    expect: allowed
+
+  - {from: a/b, to: c/d, port: 80, expect: maybe}   # a flow map
+
+  # comment
+  - from: a/b   # trailing comment
+    to: c/d
+    ports:
+    - 80
+    - 70000/TCP
+    expect: denied
+  - {from: a/b, to: c/d, port: 443, expect: denied}
+`;
+    const expected = [
+      'e.yaml: entry 1 (line 4): port 99999 is not between 1 and 65535',
+      'e.yaml: entry 2 (line 11): expect must be "allowed" or "denied", not "maybe"',
+      'e.yaml: entry 3 (line 14): port 70000 is not between 1 and 65535',
+    ];
+    expect(readSimpleYamlList(text)).toBeDefined(); // read by the fast reader
+    expect(problemsOf(text, 'e.yaml')).toEqual(expected);
+    // the same file with an anchor (read by the yaml package, not the fast reader): same messages
+    expect(readSimpleYamlList(text.replace('- {from: a/b, to: c/d, port: 80', '- &x {from'))).toBeUndefined();
+    expect(
+      problemsOf(
+        text.replace('- {from: a/b, to: c/d, port: 80', '- &x {from: a/b, to: c/d, port: 80'),
+        'e.yaml',
+      ),
+    ).toEqual(expected);
+    // a flow map over two lines (yaml package too): the entries after it move down one line
+    expect(problemsOf(text.replace('to: c/d, port: 80,', 'to: c/d,\n     port: 80,'), 'e.yaml')).toEqual([
+      expected[0],
+      expected[1],
+      expected[2].replace('line 14', 'line 15'),
+    ]);
+    // valid entries keep their lines, whichever reader read them
+    const fixed = text.replace('99999', '8080').replace('maybe', 'denied').replace('70000/TCP', '53/UDP');
+    const lines = parseExpectations(fixed, 'e.yaml').entries.map((e) => e.line);
+    expect(lines).toEqual([4, 11, 14, 20]);
+    expect(
+      parseExpectations(
+        fixed.replace('- {from: a/b, to: c/d, port: 443', '- &y {from: a/b, to: c/d, port: 443'),
+        'e.yaml',
+      ),
+    ).toEqual(parseExpectations(fixed, 'e.yaml'));
+  });
+
+  it('names the line of every broken JSON entry', () => {
+    const text = `{
+  "comment": ["[", "{", "\\"]"],
+  "expectations": [
+    {"from": "a/b", "to": "c/d", "port": 80, "expect": "allowed"},
+    {
+      "from": "a/b",
+      "to": "c/d", "port": "80/XTP",
+      "expect": "denied"
+    },
+    {"name": "a quote \\" and ] }", "from": "a/b", "port": 80, "expect": "allowed"}
+  ]
+}`;
+    expect(problemsOf(text, 'e.json')).toEqual([
+      'e.json: entry 2 (line 5): unknown protocol "XTP" in port "80/XTP" (TCP, UDP or SCTP)',
+      'e.json: entry 3 (line 10): to is missing',
+    ]);
+    const valid = text
+      .replace('80/XTP', '80/UDP')
+      .replace('"port": 80, "expect": "allowed"}\n  ]', '"to": "c/d", "port": 80, "expect": "allowed"}\n  ]');
+    expect(parseExpectations(valid, 'e.json').entries.map((e) => e.line)).toEqual([4, 5, 10]);
+    // one line of JSON: every entry is on line 1
+    expect(
+      problemsOf(
+        JSON.stringify([{ from: 'a/b' }, { from: 'a/b', to: 'c/d', port: 1, expect: 'no' }]),
+        'm.json',
+      ),
+    ).toEqual([
+      'm.json: entry 1 (line 1): to is missing',
+      'm.json: entry 1 (line 1): port is missing (a number, "N/PROTO" or a port name)',
+      'm.json: entry 1 (line 1): expect must be "allowed" or "denied" (missing)',
+      'm.json: entry 2 (line 1): expect must be "allowed" or "denied", not "no"',
+    ]);
   });
 
   it('reads JSON, a top-level list, named ports and the matrix shorthand', () => {

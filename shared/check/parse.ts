@@ -1,6 +1,8 @@
 import { isMap, isSeq, LineCounter, parseDocument, type Node as YamlNode } from 'yaml';
 import type { Verdict } from '../engine/types';
 import type { Protocol } from '../k8s/types';
+import { jsonEntryLines } from './json-lines';
+import { readSimpleYamlList } from './simple-yaml';
 
 /**
  * Expectations file (YAML or JSON; documented by schemas/expectations.schema.json):
@@ -88,7 +90,10 @@ function lineOf(node: YamlNode | null | undefined, lc: LineCounter): number | un
   return start === undefined ? undefined : lc.linePos(start).line;
 }
 
-/** The list of raw entries and their lines. JSON takes a fast path (no line numbers); YAML keeps lines. */
+/**
+ * The list of raw entries and the line of each. JSON: JSON.parse plus one scan for the entries' lines;
+ * YAML: the fast reader for the usual shapes (simple-yaml.ts), else the `yaml` package.
+ */
 function readDocument(text: string, fileName: string): { values: unknown[]; lines?: (number | undefined)[] } {
   const notAList = () =>
     new ExpectationsError(
@@ -107,9 +112,12 @@ function readDocument(text: string, fileName: string): { values: unknown[]; line
     if (js !== undefined) {
       const list = Array.isArray(js) ? js : (js as { expectations?: unknown } | null)?.expectations;
       if (!Array.isArray(list)) throw notAList();
-      return { values: list };
+      const lines = jsonEntryLines(text);
+      return { values: list, lines: lines?.length === list.length ? lines : undefined };
     }
   }
+  const simple = readSimpleYamlList(text);
+  if (simple) return simple;
   const lc = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lc });
   if (doc.errors.length) {

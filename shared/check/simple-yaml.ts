@@ -1,0 +1,350 @@
+/**
+ * A fast reader for the shapes expectation files take in practice, with the line of every entry.
+ *
+ * The `yaml` package needs ~1 s (cold, on a shared 2-core machine) to read 5,000 entries; this reader does
+ * it in a few ms. It reads only a narrow subset of YAML and gives up (returns undefined) on anything
+ * else, so the caller reads the file with `yaml` instead: the result is always what `yaml` would give.
+ *
+ * The subset:
+ *   - an optional leading `---`; comment and blank lines anywhere;
+ *   - the root is a block sequence at column 0, or a map whose only key is `expectations:` holding a
+ *     block sequence;
+ *   - each sequence item is one line `- {k: v, ...}` / `- [..]` / `- scalar`, or a block map
+ *     `- k: v` continued by `k: v` lines at the first key's column;
+ *   - a map value is a scalar, a one-line flow sequence `[a, b]`, or a block sequence of scalars;
+ *   - scalars are plain (one line, core schema: null, booleans, decimal integers, strings), single-quoted,
+ *     or double-quoted with JSON escapes; keys are plain words.
+ * Tabs, control characters, anchors, aliases, tags, block scalars, multi-line scalars or flow
+ * collections, duplicate keys and every other construct are left to `yaml`.
+ */
+
+export interface SimpleYamlList {
+  /** the entries, as `yaml`'s `toJS` gives them */
+  values: unknown[];
+  /** 1-based line of each entry (its `-`) */
+  lines: number[];
+}
+
+class Unsupported extends Error {}
+const unsupported = (): never => {
+  throw new Unsupported();
+};
+
+/** tabs, control characters (a lone CR too), and characters YAML may read as line breaks or a BOM */
+// eslint-disable-next-line no-control-regex -- finding control characters is its purpose
+const FORBIDDEN_CHARS = /[\x00-\x09\x0b-\x1f\x7f-\x9f\ufeff\u2028\u2029]/;
+const KEY = /^([A-Za-z_][A-Za-z0-9_-]*):(?= |$)/;
+const NON_STRING_KEY = /^(?:[Nn]ull|NULL|[Tt]rue|TRUE|[Ff]alse|FALSE|__proto__)$/;
+const NULL = /^(?:~|[Nn]ull|NULL)$/;
+const TRUE = /^(?:[Tt]rue|TRUE)$/;
+const FALSE = /^(?:[Ff]alse|FALSE)$/;
+const DECIMAL = /^[-+]?[0-9]+$/;
+/** every other core-schema number form (floats, octal, hex, .inf, .nan): left to `yaml` */
+const OTHER_NUMBER =
+  /^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|0o[0-7]+|0x[0-9a-fA-F]+|[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/;
+/** characters a plain scalar may not start with (YAML c-indicator), plus `-?:` before a space */
+const INDICATOR_START = /^(?:[,[\]{}#&*!|>'"%@`]|[-?:](?: |$))/;
+const JSON_ESCAPES = /\\[^"\\/bfnrtu]/;
+
+/** The value of a plain scalar (YAML 1.2 core schema), or Unsupported for forms we leave to `yaml`. */
+function plainValue(s: string): unknown {
+  if (!s || INDICATOR_START.test(s)) unsupported();
+  if (NULL.test(s)) return null;
+  if (TRUE.test(s)) return true;
+  if (FALSE.test(s)) return false;
+  if (DECIMAL.test(s)) return parseInt(s, 10);
+  if (OTHER_NUMBER.test(s)) unsupported();
+  return s;
+}
+
+/** One line of the file, read left to right. */
+class Cursor {
+  pos: number;
+  constructor(
+    readonly s: string,
+    pos: number,
+  ) {
+    this.pos = pos;
+  }
+  spaces(): number {
+    const start = this.pos;
+    while (this.s.charCodeAt(this.pos) === 32) this.pos++;
+    return this.pos - start;
+  }
+  peek(): string {
+    return this.s[this.pos] ?? '';
+  }
+  /** Only spaces or a comment (after at least one space) remain. */
+  atLineEnd(): boolean {
+    const had = this.spaces();
+    return this.pos >= this.s.length || (had > 0 && this.s[this.pos] === '#');
+  }
+  expectLineEnd(): void {
+    if (!this.atLineEnd()) unsupported();
+  }
+
+  quoted(): string {
+    const { s } = this;
+    const q = s[this.pos];
+    if (q === "'") {
+      let out = '';
+      let i = this.pos + 1;
+      for (;;) {
+        const end = s.indexOf("'", i);
+        if (end < 0) return unsupported();
+        out += s.slice(i, end);
+        if (s[end + 1] === "'") {
+          out += "'";
+          i = end + 2;
+        } else {
+          this.pos = end + 1;
+          return out;
+        }
+      }
+    }
+    let i = this.pos + 1;
+    for (;;) {
+      const c = s[i];
+      if (c === undefined) return unsupported();
+      if (c === '\\') i += 2;
+      else if (c === '"') break;
+      else i++;
+    }
+    const body = s.slice(this.pos, i + 1);
+    this.pos = i + 1;
+    if (!body.includes('\\')) return body.slice(1, -1);
+    if (JSON_ESCAPES.test(body)) unsupported();
+    return JSON.parse(body) as string;
+  }
+
+  /** A scalar in block context: the rest of the line (without its comment). */
+  blockScalar(): unknown {
+    const c = this.peek();
+    if (c === '"' || c === "'") {
+      const v = this.quoted();
+      this.expectLineEnd();
+      return v;
+    }
+    const rest = this.s.slice(this.pos);
+    const hash = rest.indexOf(' #');
+    const text = (hash < 0 ? rest : rest.slice(0, hash)).trimEnd();
+    if (text.includes(': ') || text.endsWith(':')) unsupported();
+    this.pos = this.s.length;
+    return plainValue(text);
+  }
+
+  /** A scalar inside a flow collection: up to the next `,`, `]` or `}`. */
+  flowScalar(): unknown {
+    const c = this.peek();
+    if (c === '"' || c === "'") return this.quoted();
+    const { s } = this;
+    let i = this.pos;
+    while (i < s.length) {
+      const ch = s[i];
+      if (ch === ',' || ch === ']' || ch === '}' || ch === '[' || ch === '{') break;
+      if (ch === ':' || (ch === '#' && s[i - 1] === ' ')) unsupported();
+      i++;
+    }
+    const text = s.slice(this.pos, i).trimEnd();
+    this.pos = i;
+    return plainValue(text);
+  }
+
+  flowSeq(): unknown[] {
+    this.pos++; // [
+    const out: unknown[] = [];
+    this.spaces();
+    if (this.peek() === ']') {
+      this.pos++;
+      return out;
+    }
+    for (;;) {
+      this.spaces();
+      const c = this.peek();
+      if (c === '[') out.push(this.flowSeq());
+      else if (c === '{') return unsupported();
+      else out.push(this.flowScalar());
+      this.spaces();
+      const sep = this.peek();
+      this.pos++;
+      if (sep === ']') return out;
+      if (sep !== ',') return unsupported();
+      this.spaces();
+      if (this.peek() === ']') unsupported(); // trailing comma
+    }
+  }
+
+  flowMap(): Record<string, unknown> {
+    this.pos++; // {
+    const out: Record<string, unknown> = {};
+    this.spaces();
+    if (this.peek() === '}') {
+      this.pos++;
+      return out;
+    }
+    for (;;) {
+      this.spaces();
+      const m = KEY.exec(this.s.slice(this.pos));
+      if (!m || NON_STRING_KEY.test(m[1]) || m[1] in out) return unsupported();
+      this.pos += m[0].length;
+      this.spaces();
+      const c = this.peek();
+      if (c === '[') out[m[1]] = this.flowSeq();
+      else if (c === '{' || c === ',' || c === '}' || c === '') return unsupported();
+      else out[m[1]] = this.flowScalar();
+      this.spaces();
+      const sep = this.peek();
+      this.pos++;
+      if (sep === '}') return out;
+      if (sep !== ',') return unsupported();
+      this.spaces();
+      if (this.peek() === '}') unsupported();
+    }
+  }
+}
+
+interface Line {
+  /** 0-based line number */
+  n: number;
+  indent: number;
+  text: string;
+}
+
+/** Reads `text` if it is in the subset above; undefined means "read it with `yaml`". */
+export function readSimpleYamlList(text: string): SimpleYamlList | undefined {
+  if (FORBIDDEN_CHARS.test(text.includes('\r') ? text.replace(/\r\n/g, '\n') : text)) return undefined;
+  try {
+    return readLines(meaningfulLines(text));
+  } catch (e) {
+    if (e instanceof Unsupported) return undefined;
+    throw e;
+  }
+}
+
+function meaningfulLines(text: string): Line[] {
+  const raw = text.split('\n');
+  const out: Line[] = [];
+  for (let n = 0; n < raw.length; n++) {
+    let t = raw[n];
+    if (t.endsWith('\r')) t = t.slice(0, -1);
+    let indent = 0;
+    while (t.charCodeAt(indent) === 32) indent++;
+    const c = t[indent];
+    if (c === undefined || c === '#') continue;
+    if (indent === 0 && (t.startsWith('---') || t.startsWith('...') || c === '%')) {
+      // a leading `---` (with nothing after it) is the only document marker we read
+      if (out.length || !/^---(?: +(?:#.*)?)?$/.test(t)) unsupported();
+      continue;
+    }
+    out.push({ n, indent, text: t });
+  }
+  return out;
+}
+
+function readLines(lines: Line[]): SimpleYamlList | undefined {
+  const first = lines[0];
+  if (!first || first.indent !== 0) return undefined;
+  let i = 0;
+  if (!isSeqItem(first.text, 0)) {
+    const c = new Cursor(first.text, 0);
+    const m = KEY.exec(first.text);
+    if (!m || m[1] !== 'expectations') return undefined;
+    c.pos = m[0].length;
+    c.expectLineEnd();
+    i = 1;
+    if (!lines[1] || !isSeqItem(lines[1].text, lines[1].indent)) return undefined;
+  }
+  const seqIndent = lines[i].indent;
+  const values: unknown[] = [];
+  const lineNumbers: number[] = [];
+  while (i < lines.length) {
+    const l = lines[i];
+    if (l.indent !== seqIndent || !isSeqItem(l.text, seqIndent)) return undefined;
+    lineNumbers.push(l.n + 1);
+    const item = readItem(lines, i);
+    values.push(item.value);
+    i = item.next;
+  }
+  return { values, lines: lineNumbers };
+}
+
+function isSeqItem(text: string, indent: number): boolean {
+  return text[indent] === '-' && (text.length === indent + 1 || text[indent + 1] === ' ');
+}
+
+/** The item whose `-` is on lines[i]; `next` is the index of the first line after it. */
+function readItem(lines: Line[], i: number): { value: unknown; next: number } {
+  const { text, indent } = lines[i];
+  const c = new Cursor(text, indent + 1);
+  if (c.spaces() === 0) unsupported(); // `-` alone: content on the next lines
+  const col = c.pos;
+  const ch = c.peek();
+  let value: unknown;
+  if (ch === '{' || ch === '[') {
+    value = ch === '{' ? c.flowMap() : c.flowSeq();
+    c.expectLineEnd();
+  } else if (KEY.test(text.slice(col))) {
+    return readBlockMap(lines, i, col);
+  } else {
+    value = c.blockScalar();
+  }
+  if (lines[i + 1] && lines[i + 1].indent > indent) unsupported(); // multi-line item
+  return { value, next: i + 1 };
+}
+
+/** A block map whose keys sit at column `col`, starting on lines[i] at that column. */
+function readBlockMap(lines: Line[], i: number, col: number): { value: unknown; next: number } {
+  const seqIndent = lines[i].indent;
+  const out: Record<string, unknown> = {};
+  let first = true;
+  while (i < lines.length) {
+    const l = lines[i];
+    if (!first) {
+      if (l.indent <= seqIndent) break;
+      if (l.indent !== col) unsupported();
+    }
+    first = false;
+    const m = KEY.exec(l.text.slice(col));
+    if (!m || NON_STRING_KEY.test(m[1]) || m[1] in out) unsupported();
+    const c = new Cursor(l.text, col + m![0].length);
+    i++;
+    if (c.atLineEnd()) {
+      // an empty value: a block sequence of scalars on the next lines, or null
+      const seq = readBlockSeq(lines, i, col);
+      out[m![1]] = seq.value;
+      i = seq.next;
+      continue;
+    }
+    c.spaces();
+    const ch = c.peek();
+    if (ch === '[') {
+      out[m![1]] = c.flowSeq();
+      c.expectLineEnd();
+    } else if (ch === '{') unsupported();
+    else out[m![1]] = c.blockScalar();
+    if (lines[i] && lines[i].indent > col) unsupported(); // continuation of the value
+  }
+  return { value: out, next: i };
+}
+
+/** `- scalar` lines after `key:` (at the key's column or deeper); null when there are none. */
+function readBlockSeq(lines: Line[], i: number, keyCol: number): { value: unknown; next: number } {
+  const l = lines[i];
+  if (!l || l.indent < keyCol || !isSeqItem(l.text, l.indent)) {
+    if (l && l.indent > keyCol) unsupported();
+    return { value: null, next: i };
+  }
+  const indent = l.indent;
+  const out: unknown[] = [];
+  while (i < lines.length && lines[i].indent === indent && isSeqItem(lines[i].text, indent)) {
+    const c = new Cursor(lines[i].text, indent + 1);
+    if (c.spaces() === 0) unsupported();
+    const ch = c.peek();
+    if (ch === '{' || ch === '[' || ch === '#' || KEY.test(lines[i].text.slice(c.pos))) unsupported();
+    out.push(c.blockScalar());
+    i++;
+    if (lines[i] && lines[i].indent > indent) unsupported();
+  }
+  if (lines[i] && lines[i].indent > keyCol) unsupported();
+  return { value: out, next: i };
+}
