@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import Ajv from 'ajv';
 import { describe, expect, it } from 'vitest';
 import { createEngine } from '../engine/index';
 import type { Question } from '../diagnose/types';
@@ -7,7 +8,13 @@ import { parseIp } from '../snapshot/ip';
 import { parseSnapshotTexts } from '../snapshot/parse';
 import type { Snapshot } from '../snapshot/types';
 import { Anonymizer } from './anonymize';
-import { createReportModel, renderReportHtml, renderReportJson, renderReportMarkdown } from './index';
+import {
+  createReportModel,
+  renderReportHtml,
+  renderReportJson,
+  renderReportMarkdown,
+  type ReportModel,
+} from './index';
 import { dualStackDemo, V6_BLOCKS } from './testing/dual-stack';
 
 const demoYaml = readFileSync(
@@ -166,5 +173,77 @@ describe('Anonymizer: IPv4 as before', () => {
     const [v4Only, d] = [new Anonymizer(demo), new Anonymizer(dual)];
     for (const ip of ['8.8.8.8', '192.168.1.10', '192.168.1.11', '10.0.1.11', '10.0.2.41'])
       expect(d.text(ip)).toBe(v4Only.text(ip));
+  });
+});
+
+describe("Anonymizer: names that are also the report's own words", () => {
+  // namespaces named like the report's fields and enumerations; one of them holds the destination
+  const words = ['ingress', 'egress', 'pod', 'neutral', 'allow', 'info', 'cilium', 'demo', 'labels'];
+  const extra = words
+    .map(
+      (n) =>
+        `- {apiVersion: v1, kind: Namespace, metadata: {name: ${n}, labels: {kubernetes.io/metadata.name: ${n}}}}`,
+    )
+    .join('\n');
+  const pod = `- apiVersion: v1
+  kind: Pod
+  metadata: {name: controller-0, namespace: ingress, labels: {app: controller}}
+  spec: {nodeName: node-a, containers: [{name: c, ports: [{name: http, containerPort: 80}]}]}
+  status: {phase: Running, podIP: 10.0.1.71, podIPs: [{ip: 10.0.1.71}]}`;
+  const snapshot = parseSnapshotTexts([
+    { name: 'words.yaml', text: `${demoYaml.replace(/\n$/, '')}\n${extra}\n${pod}\n` },
+  ]);
+  const schema = JSON.parse(
+    readFileSync(fileURLToPath(new URL('../../schemas/report.schema.json', import.meta.url)), 'utf8'),
+  ) as object;
+  const validate = new Ajv({ allErrors: true }).compile(schema);
+
+  it("keep the model's fields and enumerations: the report stays valid and renders", () => {
+    for (const question of [
+      { from: 'frontend/web-7d9f8b6c5-x2k4p', to: 'ingress/controller-0', port: 80 },
+      { from: 'frontend/web-7d9f8b6c5-x2k4p', to: 'backend/api-5c6d7f8b9-abcde', port: 8080 },
+      undefined,
+    ]) {
+      const m = createReportModel({
+        snapshot,
+        engine: createEngine(snapshot),
+        question,
+        anonymize: true,
+        version: 'test',
+      });
+      const json = JSON.parse(renderReportJson(m)) as ReportModel;
+      expect(validate(json), JSON.stringify(validate.errors)).toBe(true);
+      expect(m.cni?.name).toBe('cilium');
+      if (!question) continue;
+      expect(m.diagnosis?.ingress.direction).toBe('ingress');
+      expect(m.diagnosis?.egress.direction).toBe('egress');
+      expect(m.diagnosis?.steps.map((st) => st.id)).toEqual([
+        'labels',
+        'namespace',
+        'syntax',
+        'cni',
+        'verdict',
+      ]);
+      for (const text of [renderReportMarkdown(m), renderReportHtml(m)]) {
+        expect(text).toContain(m.question!.to);
+        expect(text).not.toContain(question.to);
+      }
+    }
+  });
+
+  it('still replace those names where the report holds names', () => {
+    const a = new Anonymizer(snapshot);
+    const m = createReportModel({
+      snapshot,
+      engine: createEngine(snapshot),
+      question: { from: 'frontend/web-7d9f8b6c5-x2k4p', to: 'ingress/controller-0', port: 80 },
+      anonymize: true,
+      version: 'test',
+    });
+    expect(m.question?.to).toBe(`${a.text('ingress')}/${a.text('controller-0')}`);
+    expect(a.text('ingress')).toMatch(/^ns-\d+$/);
+    expect(m.diagnosis?.destination.name).toBe(m.question?.to);
+    expect(m.coverage.map((r) => r.namespace)).not.toContain('ingress');
+    expect(m.coverage.map((r) => r.namespace)).toContain(a.text('ingress'));
   });
 });

@@ -1,6 +1,7 @@
 import type { KubeObject } from '../k8s/types';
 import { parseIp } from '../snapshot/ip';
 import type { Snapshot } from '../snapshot/types';
+import type { ReportModel } from './types';
 
 /** Namespaces and names every cluster has: kept, they reveal nothing. */
 const KEEP = new Set([
@@ -23,6 +24,33 @@ const V4_RE = String.raw`(?<![\d.])\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}(?!\d)`;
  * (`%eth0`) is left after the address, a prefix (`/64`) is kept as is.
  */
 const V6_RE = String.raw`(?<![\w.:-])[0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f]{0,4}){2,8}(?:\.\d{1,3}){0,3}(?![\w:-])`;
+
+/**
+ * Report fields whose values are the tool's own words, never a name: enumerations, ids, kinds and
+ * timestamps (see types.ts).
+ */
+const VERBATIM_FIELDS = new Set([
+  'schemaVersion',
+  'kind',
+  'generatedAt',
+  'takenAt',
+  'type',
+  'state',
+  'severity',
+  'status',
+  'decision',
+  'direction',
+  'verdict',
+  'cause',
+  'id',
+  'rule',
+  'code',
+  'enforcesNetworkPolicy',
+  'target',
+  'protocol',
+]);
+/** The CNI's name (`cilium`, `calico`, ...) and the tool's */
+const VERBATIM_PATHS = new Set(['cni.name', 'tool.name']);
 
 /** `2001:db8::1` (RFC 5952: lower case, the longest run of 2+ zero groups as `::`). */
 function formatV6(value: bigint): string {
@@ -188,6 +216,29 @@ export class Anonymizer {
     return m.replace(this.reNoV6, (x: string, ...args: unknown[]) =>
       this.v4OrName(x, args[args.length - 1] as Record<string, string | undefined>),
     );
+  }
+
+  /**
+   * The anonymized copy of a report model. Only what holds names is rewritten: the model's own
+   * field names and its enumerations and ids (`ingress`, `neutral`, `deny`, rule ids, ...) stay as
+   * they are, whatever the cluster's names (a namespace called `ingress` must not rename
+   * `diagnosis.ingress`); of the object keys only label keys are data.
+   */
+  report(model: ReportModel): ReportModel {
+    const walk = (v: unknown, field: string, path: string): unknown => {
+      if (typeof v === 'string')
+        return VERBATIM_FIELDS.has(field) || VERBATIM_PATHS.has(path) ? v : this.text(v);
+      if (Array.isArray(v)) return v.map((x) => walk(x, field, path));
+      if (v && typeof v === 'object') {
+        const o: Record<string, unknown> = {};
+        for (const [k, x] of Object.entries(v))
+          if (field === 'labels') o[this.text(k)] = walk(x, '', '');
+          else o[k] = walk(x, k, path ? `${path}.${k}` : k);
+        return o;
+      }
+      return v;
+    };
+    return { ...(walk(model, '', '') as ReportModel), anonymized: true };
   }
 
   /** Deep copy with every string (and object key) anonymized. */

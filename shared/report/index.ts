@@ -46,11 +46,7 @@ export function createReportModel(input: CreateReportInput): ReportModel {
     context: model.source.context,
     server: serverHost(model.source.server),
   });
-  const out = anon.apply(model);
-  out.anonymized = true;
-  out.schemaVersion = model.schemaVersion;
-  out.kind = model.kind;
-  return out;
+  return anon.report(model);
 }
 
 /** The JSON report (schemas/report.schema.json). */
