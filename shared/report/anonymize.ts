@@ -73,8 +73,15 @@ const V4_MAPPED_HIGH = 0xffffn;
 const V6_PSEUDO_BASE = 0xfd00ffffn << 96n;
 
 /**
- * Consistent pseudonyms for a report: the same name or IP always maps to the same pseudonym, in
- * every string of the report (sentences, YAML, commands, diffs, label values).
+ * Consistent pseudonyms for a report: the same name or IP (IPv4, or IPv6 in any textual form) always
+ * maps to the same pseudonym, in every string of the report (sentences, YAML, commands, diffs, label
+ * values).
+ *
+ * Known limit: a name that is also a word of the engine's sentences (a namespace `ingress`, `pod`,
+ * `cilium`) is replaced there too ("ns-3 rule 1"). Text alone cannot tell the word from the name —
+ * the sentences interpolate names bare in many positions, and a missed position would leak the
+ * name — so the readable prose is what gives. The fix belongs where the sentences are built: mark
+ * the name slots (shared/engine, shared/diagnose, shared/lint) and replace only those.
  */
 export class Anonymizer {
   private readonly names = new Map<string, string>();
@@ -122,7 +129,7 @@ export class Anonymizer {
     for (const p of snapshot.pods)
       for (const o of p.metadata.ownerReferences ?? [])
         if (!KEEP.has(p.metadata.namespace ?? '')) add(o.name, 'workload');
-    // IPs get their pseudonyms in snapshot order, so the mapping does not depend on the report's text
+    // every IPv6 address the snapshot mentions (ipBlocks included): no pseudonym may equal one
     const v6Re = new RegExp(V6_RE, 'g');
     const collect6 = (v: unknown): void => {
       if (typeof v === 'string') {
@@ -135,6 +142,7 @@ export class Anonymizer {
       else if (v && typeof v === 'object') Object.values(v).forEach(collect6);
     };
     collect6(snapshot);
+    // IPs get their pseudonyms in snapshot order, so the mapping does not depend on the report's text
     const seen = (ip: string | undefined) => {
       if (!ip) return;
       if (/^[\d.]+$/.test(ip)) this.ip(ip);
