@@ -5,6 +5,8 @@
  *   - 5,000 explicit `ns/pod → ns/pod` entries over 4 ports (half of them expected wrongly, so the
  *     failure path — exact traces for reasons — is exercised);
  *   - a few selector/matrix entries expanding to ~5,000 pairs.
+ * The parse column also covers YAML the fast reader reads alone (block maps, flow maps), with one entry in
+ * ten read by the yaml package, and a file the yaml package reads whole (an alias between entries).
  *
  *   npx tsx bench/check.bench.ts            Prints numbers (and the load average: the machine is shared); asserts nothing.
  */
@@ -61,16 +63,37 @@ const matrix = [
 const actual = runCheck(engine, parseExpectations(JSON.stringify(explicit), 'probe.json'));
 const holding = explicit.map((e, i) => ({ ...e, expect: actual.results[i].actual }));
 
+// YAML shapes for the parse column: block maps (as `yaml` writes them), one flow map per line, one entry
+// in ten with a folded `name: >` (read by the yaml package entry by entry), and an alias from the first
+// entry into every tenth one (the whole file read by the yaml package, as before the fast reader)
+const flowYaml = `expectations:\n${explicit
+  .map((e) => `  - {from: ${e.from}, to: ${e.to}, port: ${e.port}, expect: ${e.expect}}  # entry`)
+  .join('\n')}\n`;
+const foldedYaml = `expectations:\n${explicit
+  .map(
+    (e, i) =>
+      `  - ${i % 10 ? '' : 'name: >\n      a folded\n      name\n    '}from: ${e.from}\n    to: ${e.to}\n    port: ${e.port}\n    expect: ${e.expect}`,
+  )
+  .join('\n')}\n`;
+const aliasedYaml = `expectations:\n${explicit
+  .map(
+    (e, i) =>
+      `  - {from: ${i ? (i % 10 ? e.from : '*src') : `&src ${e.from}`}, to: ${e.to}, port: ${e.port}, expect: ${e.expect}}`,
+  )
+  .join('\n')}\n`;
+
 const rows: string[][] = [
   ['scenario', 'entries', 'pairs', 'parse ms', 'check ms (cold)', 'check ms (warm)', 'failed'],
 ];
-for (const [name, entries, json] of [
-  ['5,000 explicit entries (YAML)', explicit, false],
-  ['5,000 explicit entries (JSON)', explicit, true],
-  ['5,000 entries that hold (JSON)', holding, true],
-  ['matrix shorthand', matrix, false],
+for (const [name, text] of [
+  ['5,000 explicit entries (YAML)', stringify({ expectations: explicit })],
+  ['5,000 explicit entries (JSON)', JSON.stringify({ expectations: explicit })],
+  ['5,000 entries that hold (JSON)', JSON.stringify({ expectations: holding })],
+  ['matrix shorthand', stringify({ expectations: matrix })],
+  ['5,000 entries, flow maps (YAML)', flowYaml],
+  ['5,000 entries, 1 in 10 folded (YAML)', foldedYaml],
+  ['5,000 entries, an alias (YAML, all yaml pkg)', aliasedYaml],
 ] as const) {
-  const text = json ? JSON.stringify({ expectations: entries }) : stringify({ expectations: entries });
   t0 = performance.now();
   const exp = parseExpectations(text, 'bench.yaml');
   const parseMs = ms(t0);

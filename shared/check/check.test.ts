@@ -57,6 +57,12 @@ describe('expectations files', () => {
       /bad\.yaml:1: not valid YAML/,
     );
     expect(() => parseExpectations('{"hello": 1}', 'x.json')).toThrow(/expected a list of expectations/);
+    // aliases that multiply the data (a "billion laughs" file): a clear error, not a crash
+    const laughs = `- &a {from: a/b, to: c/d, port: 80, expect: allowed}\n${'- [*a, *a, *a, *a, *a, *a, *a, *a]\n'.repeat(200)}`;
+    expect(() => parseExpectations(laughs, 'l.yaml')).toThrow(ExpectationsError);
+    expect(() => parseExpectations(laughs, 'l.yaml')).toThrow(
+      /^l\.yaml: not valid YAML\/JSON: Excessive alias count/,
+    );
   });
 
   const problemsOf = (text: string, fileName: string): string[] => {
@@ -98,14 +104,16 @@ expectations:
     ];
     expect(readSimpleYamlList(text)).toBeDefined(); // read by the fast reader
     expect(problemsOf(text, 'e.yaml')).toEqual(expected);
-    // the same file with an anchor (read by the yaml package, not the fast reader): same messages
-    expect(readSimpleYamlList(text.replace('- {from: a/b, to: c/d, port: 80', '- &x {from'))).toBeUndefined();
-    expect(
-      problemsOf(
-        text.replace('- {from: a/b, to: c/d, port: 80', '- &x {from: a/b, to: c/d, port: 80'),
-        'e.yaml',
-      ),
-    ).toEqual(expected);
+    // an entry with an anchor (read by the yaml package alone), or an alias from one entry to another
+    // (the whole file read by the yaml package): same messages
+    const anchored = text.replace('- {from: a/b, to: c/d, port: 80', '- {from: &src a/b, to: c/d, port: 80');
+    expect(problemsOf(anchored, 'e.yaml')).toEqual(expected);
+    const aliased = anchored.replace(
+      '  - {from: a/b, to: c/d, port: 443',
+      '  - {from: *src, to: c/d, port: 443',
+    );
+    expect(readSimpleYamlList(aliased)).toBeUndefined();
+    expect(problemsOf(aliased, 'e.yaml')).toEqual(expected);
     // a flow map over two lines (yaml package too): the entries after it move down one line
     expect(problemsOf(text.replace('to: c/d, port: 80,', 'to: c/d,\n     port: 80,'), 'e.yaml')).toEqual([
       expected[0],
@@ -116,12 +124,13 @@ expectations:
     const fixed = text.replace('99999', '8080').replace('maybe', 'denied').replace('70000/TCP', '53/UDP');
     const lines = parseExpectations(fixed, 'e.yaml').entries.map((e) => e.line);
     expect(lines).toEqual([4, 11, 14, 20]);
-    expect(
-      parseExpectations(
-        fixed.replace('- {from: a/b, to: c/d, port: 443', '- &y {from: a/b, to: c/d, port: 443'),
-        'e.yaml',
-      ),
-    ).toEqual(parseExpectations(fixed, 'e.yaml'));
+    for (const variant of [
+      fixed.replace('- {from: a/b, to: c/d, port: 443', '- &y {from: a/b, to: c/d, port: 443'),
+      fixed
+        .replace('- {from: a/b, to: c/d, port: 80', '- {from: &src a/b, to: c/d, port: 80')
+        .replace('- {from: a/b, to: c/d, port: 443', '- {from: *src, to: c/d, port: 443'),
+    ])
+      expect(parseExpectations(variant, 'e.yaml')).toEqual(parseExpectations(fixed, 'e.yaml'));
   });
 
   it('names the line of every broken JSON entry', () => {

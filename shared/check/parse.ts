@@ -135,7 +135,14 @@ function readDocument(text: string, fileName: string): { values: unknown[]; line
     : root;
   if (!isSeq(seqNode)) throw notAList();
   // one conversion of the whole document (per-node toJSON is quadratic on large files)
-  const js = doc.toJS({ maxAliasCount: 1000 }) as unknown;
+  let js: unknown;
+  try {
+    js = doc.toJS({ maxAliasCount: 1000 });
+  } catch (e) {
+    // e.g. "Excessive alias count indicates a resource exhaustion attack"
+    const message = e instanceof Error ? e.message : String(e);
+    throw new ExpectationsError(`${fileName}: not valid YAML/JSON: ${message}`, fileName, [{ message }]);
+  }
   const values = (
     Array.isArray(js) ? js : ((js as { expectations?: unknown[] }).expectations ?? [])
   ) as unknown[];

@@ -18,6 +18,8 @@
  * collections, duplicate keys and every other construct are left to `yaml`.
  */
 
+import { isSeq, parseDocument, type Node as YamlNode } from 'yaml';
+
 export interface SimpleYamlList {
   /** the entries, as `yaml`'s `toJS` gives them */
   values: unknown[];
@@ -33,7 +35,12 @@ const unsupported = (): never => {
 /** tabs, control characters (a lone CR too), and characters YAML may read as line breaks or a BOM */
 // eslint-disable-next-line no-control-regex -- finding control characters is its purpose
 const FORBIDDEN_CHARS = /[\x00-\x09\x0b-\x1f\x7f-\x9f\ufeff\u2028\u2029]/;
-const KEY = /^([A-Za-z_][A-Za-z0-9_-]*):(?= |$)/;
+const KEY = /([A-Za-z_][A-Za-z0-9_-]*):(?= |$)/y;
+/** A plain-word key followed by `:` at `pos` of `text` (the match is its whole length). */
+function keyAt(text: string, pos: number): RegExpExecArray | null {
+  KEY.lastIndex = pos;
+  return KEY.exec(text);
+}
 const NON_STRING_KEY = /^(?:[Nn]ull|NULL|[Tt]rue|TRUE|[Ff]alse|FALSE|__proto__)$/;
 const NULL = /^(?:~|[Nn]ull|NULL)$/;
 const TRUE = /^(?:[Tt]rue|TRUE)$/;
@@ -184,7 +191,7 @@ class Cursor {
     }
     for (;;) {
       this.spaces();
-      const m = KEY.exec(this.s.slice(this.pos));
+      const m = keyAt(this.s, this.pos);
       if (!m || NON_STRING_KEY.test(m[1]) || m[1] in out) return unsupported();
       this.pos += m[0].length;
       this.spaces();
@@ -221,7 +228,8 @@ export function readSimpleYamlList(text: string): SimpleYamlList | undefined {
   }
 }
 
-function meaningfulLines(text: string): Line[] {
+/** The lines that are neither blank nor comments (and all the lines, for the entries `yaml` reads). */
+function meaningfulLines(text: string): { lines: Line[]; raw: string[] } {
   const raw = text.split('\n');
   const out: Line[] = [];
   for (let n = 0; n < raw.length; n++) {
@@ -238,16 +246,16 @@ function meaningfulLines(text: string): Line[] {
     }
     out.push({ n, indent, text: t });
   }
-  return out;
+  return { lines: out, raw };
 }
 
-function readLines(lines: Line[]): SimpleYamlList | undefined {
+function readLines({ lines, raw }: { lines: Line[]; raw: string[] }): SimpleYamlList | undefined {
   const first = lines[0];
   if (!first || first.indent !== 0) return undefined;
   let i = 0;
   if (!isSeqItem(first.text, 0)) {
     const c = new Cursor(first.text, 0);
-    const m = KEY.exec(first.text);
+    const m = keyAt(first.text, 0);
     if (!m || m[1] !== 'expectations') return undefined;
     c.pos = m[0].length;
     c.expectLineEnd();
@@ -260,12 +268,52 @@ function readLines(lines: Line[]): SimpleYamlList | undefined {
   while (i < lines.length) {
     const l = lines[i];
     if (l.indent !== seqIndent || !isSeqItem(l.text, seqIndent)) return undefined;
-    lineNumbers.push(l.n + 1);
-    const item = readItem(lines, i);
-    values.push(item.value);
-    i = item.next;
+    // the item runs to the next line at the sequence's indentation (YAML puts nothing of it there)
+    let end = i + 1;
+    while (end < lines.length && lines[end].indent > seqIndent) end++;
+    let item: { value: unknown; next: number } | undefined;
+    try {
+      item = readItem(lines, i);
+    } catch (e) {
+      if (!(e instanceof Unsupported)) throw e;
+    }
+    if (item && item.next === end) {
+      values.push(item.value);
+      lineNumbers.push(l.n + 1);
+    } else {
+      // an entry outside the subset: the yaml package reads that entry alone
+      const entry = readEntryWithYaml(entryText(raw, l.n, lines[end]?.n));
+      values.push(entry.value);
+      lineNumbers.push(l.n + 1 + entry.lineOffset);
+    }
+    i = end;
   }
   return { values, lines: lineNumbers };
+}
+
+/** The text of lines [from, to), exactly as in the file (to the end of the file when `to` is undefined). */
+function entryText(raw: string[], from: number, to: number | undefined): string {
+  return to === undefined ? raw.slice(from).join('\n') : `${raw.slice(from, to).join('\n')}\n`;
+}
+
+/**
+ * One entry's text (its `-` line to the next entry) read by `yaml`: the value, and the line of the entry's
+ * node relative to the `-` line. Errors (or aliases to other entries) leave the whole file to `yaml`.
+ */
+function readEntryWithYaml(chunk: string): { value: unknown; lineOffset: number } {
+  const doc = parseDocument(chunk);
+  const seq = doc.contents;
+  if (doc.errors.length || !isSeq(seq) || seq.items.length !== 1) return unsupported();
+  let js: unknown;
+  try {
+    js = doc.toJS({ maxAliasCount: 1000 });
+  } catch {
+    return unsupported();
+  }
+  const start = (seq.items[0] as YamlNode | null)?.range?.[0] ?? 0;
+  let lineOffset = 0;
+  for (let nl = chunk.indexOf('\n'); nl >= 0 && nl < start; nl = chunk.indexOf('\n', nl + 1)) lineOffset++;
+  return { value: (js as unknown[])[0], lineOffset };
 }
 
 function isSeqItem(text: string, indent: number): boolean {
@@ -283,7 +331,7 @@ function readItem(lines: Line[], i: number): { value: unknown; next: number } {
   if (ch === '{' || ch === '[') {
     value = ch === '{' ? c.flowMap() : c.flowSeq();
     c.expectLineEnd();
-  } else if (KEY.test(text.slice(col))) {
+  } else if (keyAt(text, col)) {
     return readBlockMap(lines, i, col);
   } else {
     value = c.blockScalar();
@@ -304,7 +352,7 @@ function readBlockMap(lines: Line[], i: number, col: number): { value: unknown; 
       if (l.indent !== col) unsupported();
     }
     first = false;
-    const m = KEY.exec(l.text.slice(col));
+    const m = keyAt(l.text, col);
     if (!m || NON_STRING_KEY.test(m[1]) || m[1] in out) unsupported();
     const c = new Cursor(l.text, col + m![0].length);
     i++;
@@ -340,7 +388,7 @@ function readBlockSeq(lines: Line[], i: number, keyCol: number): { value: unknow
     const c = new Cursor(lines[i].text, indent + 1);
     if (c.spaces() === 0) unsupported();
     const ch = c.peek();
-    if (ch === '{' || ch === '[' || ch === '#' || KEY.test(lines[i].text.slice(c.pos))) unsupported();
+    if (ch === '{' || ch === '[' || ch === '#' || keyAt(lines[i].text, c.pos)) unsupported();
     out.push(c.blockScalar());
     i++;
     if (lines[i] && lines[i].indent > indent) unsupported();
