@@ -51,6 +51,7 @@ const SAFE_SCALARS = [
   'yes',
   'on',
   'ünïcødé',
+  'nbsp\u00a0',
   'it is "quoted"',
 ];
 const RISKY_SCALARS = [
@@ -96,7 +97,7 @@ const RISKY_SCALARS = [
 ];
 const SAFE_KEYS = ['from', 'to', 'port', 'ports', 'protocol', 'expect', 'name', 'colour', 'x-y', 'on'];
 const RISKY_KEYS = ['null', 'true', '__proto__', 'a b', '"q"', "'q'", '1', '<<', 'from', '? k'];
-const RISKY_CHARS = 'a1 #:-[]{},"\'\\./=*&!|>?%@\t\r\n'.split('');
+const RISKY_CHARS = 'a1 #:-[]{},"\'\\./=*&!|>?%@\t\r\n\u00a0\u3000'.split('');
 
 interface Style {
   risky: boolean;

@@ -53,6 +53,13 @@ const OTHER_NUMBER =
 const INDICATOR_START = /^(?:[,[\]{}#&*!|>'"%@`]|[-?:](?: |$))/;
 const JSON_ESCAPES = /\\[^"\\/bfnrtu]/;
 
+/** Without trailing spaces (only spaces: YAML keeps other white space, e.g. U+00A0, in a scalar). */
+function trimSpaces(s: string): string {
+  let end = s.length;
+  while (end > 0 && s.charCodeAt(end - 1) === 32) end--;
+  return s.slice(0, end);
+}
+
 /** The value of a plain scalar (YAML 1.2 core schema), or Unsupported for forms we leave to `yaml`. */
 function plainValue(s: string): unknown {
   if (!s || INDICATOR_START.test(s)) unsupported();
@@ -134,7 +141,7 @@ class Cursor {
     }
     const rest = this.s.slice(this.pos);
     const hash = rest.indexOf(' #');
-    const text = (hash < 0 ? rest : rest.slice(0, hash)).trimEnd();
+    const text = trimSpaces(hash < 0 ? rest : rest.slice(0, hash));
     if (text.includes(': ') || text.endsWith(':')) unsupported();
     this.pos = this.s.length;
     return plainValue(text);
@@ -152,7 +159,7 @@ class Cursor {
       if (ch === ':' || (ch === '#' && s[i - 1] === ' ')) unsupported();
       i++;
     }
-    const text = s.slice(this.pos, i).trimEnd();
+    const text = trimSpaces(s.slice(this.pos, i));
     this.pos = i;
     return plainValue(text);
   }
