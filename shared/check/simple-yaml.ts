@@ -272,6 +272,7 @@ function readLines({ lines, raw }: { lines: Line[]; raw: string[] }): SimpleYaml
   const seqIndent = lines[i].indent;
   const values: unknown[] = [];
   const lineNumbers: number[] = [];
+  const slow: SlowEntry[] = [];
   while (i < lines.length) {
     const l = lines[i];
     if (l.indent !== seqIndent || !isSeqItem(l.text, seqIndent)) return undefined;
@@ -284,43 +285,57 @@ function readLines({ lines, raw }: { lines: Line[]; raw: string[] }): SimpleYaml
     } catch (e) {
       if (!(e instanceof Unsupported)) throw e;
     }
-    if (item && item.next === end) {
-      values.push(item.value);
-      lineNumbers.push(l.n + 1);
-    } else {
-      // an entry outside the subset: the yaml package reads that entry alone
-      const entry = readEntryWithYaml(entryText(raw, l.n, lines[end]?.n));
-      values.push(entry.value);
-      lineNumbers.push(l.n + 1 + entry.lineOffset);
+    if (item && item.next === end) values.push(item.value);
+    else {
+      // an entry outside the subset: read below by the yaml package
+      slow.push({ index: values.length, from: l.n, to: lines[end]?.n });
+      values.push(undefined);
     }
+    lineNumbers.push(l.n + 1);
     i = end;
   }
+  if (slow.length) readEntriesWithYaml(raw, slow, values, lineNumbers);
   return { values, lines: lineNumbers };
 }
 
-/** The text of lines [from, to), exactly as in the file (to the end of the file when `to` is undefined). */
-function entryText(raw: string[], from: number, to: number | undefined): string {
-  return to === undefined ? raw.slice(from).join('\n') : `${raw.slice(from, to).join('\n')}\n`;
+/** An entry the fast reader leaves to `yaml`: its position in the list and its lines [from, to). */
+interface SlowEntry {
+  index: number;
+  from: number;
+  /** undefined: to the end of the file */
+  to: number | undefined;
 }
 
 /**
- * One entry's text (its `-` line to the next entry) read by `yaml`: the value, and the line of the entry's
- * node relative to the `-` line. Errors (or aliases to other entries) leave the whole file to `yaml`.
+ * The entries the fast reader left, read by `yaml` in one document made of their texts alone (an anchor in
+ * one of them may serve another: fast entries hold none). Fills in their values and the lines of their
+ * nodes. Errors, or aliases to anything else, leave the whole file to `yaml`.
  */
-function readEntryWithYaml(chunk: string): { value: unknown; lineOffset: number } {
-  const doc = parseDocument(chunk);
+function readEntriesWithYaml(raw: string[], slow: SlowEntry[], values: unknown[], lines: number[]): void {
+  const starts: number[] = [];
+  let text = '';
+  for (const e of slow) {
+    starts.push(text.length);
+    text += e.to === undefined ? raw.slice(e.from).join('\n') : `${raw.slice(e.from, e.to).join('\n')}\n`;
+  }
+  const doc = parseDocument(text);
   const seq = doc.contents;
-  if (doc.errors.length || !isSeq(seq) || seq.items.length !== 1) return unsupported();
+  if (doc.errors.length || !isSeq(seq) || seq.items.length !== slow.length) return unsupported();
   let js: unknown;
   try {
     js = doc.toJS({ maxAliasCount: 1000 });
   } catch {
     return unsupported();
   }
-  const start = (seq.items[0] as YamlNode | null)?.range?.[0] ?? 0;
-  let lineOffset = 0;
-  for (let nl = chunk.indexOf('\n'); nl >= 0 && nl < start; nl = chunk.indexOf('\n', nl + 1)) lineOffset++;
-  return { value: (js as unknown[])[0], lineOffset };
+  slow.forEach((e, k) => {
+    values[e.index] = (js as unknown[])[k];
+    // the entry's node may start below its `-` (e.g. `-` alone on its line)
+    const start = (seq.items[k] as YamlNode | null)?.range?.[0] ?? starts[k];
+    let below = 0;
+    for (let nl = text.indexOf('\n', starts[k]); nl >= 0 && nl < start; nl = text.indexOf('\n', nl + 1))
+      below++;
+    lines[e.index] = e.from + 1 + below;
+  });
 }
 
 function isSeqItem(text: string, indent: number): boolean {
