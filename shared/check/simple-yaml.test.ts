@@ -123,7 +123,10 @@ const scalarText = (risky: boolean, flow = false) =>
 const keyText = (risky: boolean) =>
   risky ? fc.constantFrom(...SAFE_KEYS, ...RISKY_KEYS) : fc.constantFrom(...SAFE_KEYS);
 
-const comment = (risky: boolean) => fc.constantFrom('', '', ' # note', '   #: [x]', risky ? '#tight' : '');
+const comment = (risky: boolean) =>
+  risky
+    ? fc.constantFrom('', '', ' # note', '   #: [x]', '#tight', '\t# tab', ' #\ttab', '\t')
+    : fc.constantFrom('', '', ' # note', '   #: [x]');
 
 type Block = { lines: string[] };
 
@@ -227,7 +230,7 @@ const document = ({ risky }: Style) =>
           if (root !== 'list') lines.push('expectations:');
           for (const e of entries) {
             lines.push(...e.lines);
-            if (blankLines) lines.push('', `${' '.repeat(indent)}# next`);
+            if (blankLines) lines.push('', `${' '.repeat(indent)}# next${risky ? '\t' : ''}`);
           }
           const shifted = lines.map((l, i) => {
             const op = risky ? shift[i % shift.length] : 0;
