@@ -90,6 +90,8 @@ const RISKY_SCALARS = [
   ' ',
   'a\tb',
   'a\\b',
+  '"\\uZZ"',
+  '"\\u00e9\\x41"',
   "it's",
   'a\rb',
   '\u0085',
@@ -97,7 +99,7 @@ const RISKY_SCALARS = [
 ];
 const SAFE_KEYS = ['from', 'to', 'port', 'ports', 'protocol', 'expect', 'name', 'colour', 'x-y', 'on'];
 const RISKY_KEYS = ['null', 'true', '__proto__', 'a b', '"q"', "'q'", '1', '<<', 'from', '? k'];
-const RISKY_CHARS = 'a1 #:-[]{},"\'\\./=*&!|>?%@\t\r\n\u00a0\u3000'.split('');
+const RISKY_CHARS = 'a1u #:-[]{},"\'\\./=*&!|>?%@\t\r\n\u00a0\u3000'.split('');
 
 interface Style {
   risky: boolean;

@@ -130,7 +130,11 @@ class Cursor {
     this.pos = i + 1;
     if (!body.includes('\\')) return body.slice(1, -1);
     if (JSON_ESCAPES.test(body)) unsupported();
-    return JSON.parse(body) as string;
+    try {
+      return JSON.parse(body) as string;
+    } catch {
+      return unsupported(); // e.g. `\u` without four hex digits: yaml reports it
+    }
   }
 
   /** A scalar in block context: the rest of the line (without its comment). */
