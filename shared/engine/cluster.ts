@@ -54,6 +54,10 @@ export class ClusterIndex {
   readonly nodeByIp = new Map<string, Node>();
   /** pods with an IP, in a stable order (namespace, name) */
   readonly endpointPods: Pod[] = [];
+  /** `ns/name` of each of `endpointPods` (same index) */
+  readonly endpointKeys: string[] = [];
+  /** two pods of the snapshot share one `ns/name` (they then share one endpoint) */
+  readonly hasDuplicatePodKeys: boolean;
   readonly podsWithoutIp: Pod[] = [];
   private readonly endpointCache = new Map<string, Endpoint>();
 
@@ -97,11 +101,13 @@ export class ClusterIndex {
       const list = this.podsByNamespace.get(ns);
       if (list) list.push(pod);
       else this.podsByNamespace.set(ns, [pod]);
-      this.podByKey.set(`${ns}/${pod.metadata.name}`, pod);
+      const key = `${ns}/${pod.metadata.name}`;
+      this.podByKey.set(key, pod);
       const ips = podIps(pod);
       if (ips.length === 0) this.podsWithoutIp.push(pod);
       else {
         this.endpointPods.push(pod);
+        this.endpointKeys.push(key);
         for (const ip of ips) {
           const prev = this.podByIp.get(ip);
           // a pod-network pod wins over hostNetwork pods that share the node IP
@@ -109,6 +115,7 @@ export class ClusterIndex {
         }
       }
     }
+    this.hasDuplicatePodKeys = this.podByKey.size < pods.length;
   }
 
   private byLabel?: Map<string, Pod[]>;
@@ -290,11 +297,47 @@ export function podIps(pod: Pod): string[] {
 
 export function namedPorts(pod: Pod): NamedPort[] {
   const out: NamedPort[] = [];
-  for (const c of [...(pod.spec?.containers ?? []), ...(pod.spec?.initContainers ?? [])]) {
-    for (const p of c.ports ?? []) {
-      if (p.name)
-        out.push({ name: p.name, port: p.containerPort, protocol: (p.protocol ?? 'TCP') as Protocol });
+  for (const list of [pod.spec?.containers, pod.spec?.initContainers]) {
+    for (const c of list ?? []) {
+      for (const p of c.ports ?? []) {
+        if (p.name)
+          out.push({ name: p.name, port: p.containerPort, protocol: (p.protocol ?? 'TCP') as Protocol });
+      }
     }
   }
   return out;
+}
+
+/** Calls `f` for each of `namedPorts(pod)`, in order, without building the list. */
+export function forEachNamedPort(pod: Pod, f: (name: string, port: number, protocol: string) => void): void {
+  const spec = pod.spec;
+  if (!spec) return;
+  for (let l = 0; l < 2; l++) {
+    const list = l === 0 ? spec.containers : spec.initContainers;
+    if (!list) continue;
+    for (let i = 0; i < list.length; i++) {
+      const ports = list[i].ports;
+      if (!ports) continue;
+      for (let k = 0; k < ports.length; k++) {
+        const p = ports[k];
+        if (p.name) f(p.name, p.containerPort, p.protocol ?? 'TCP');
+      }
+    }
+  }
+}
+
+/**
+ * The port number of the first of `namedPorts(pod)` with this name and protocol (and port, when given),
+ * read without building the list; null when there is none.
+ */
+export function findNamedPort(pod: Pod, name: string, protocol: string, port?: number): number | null {
+  for (const list of [pod.spec?.containers, pod.spec?.initContainers]) {
+    for (const c of list ?? []) {
+      for (const p of c.ports ?? []) {
+        if (p.name && p.name === name && (p.protocol ?? 'TCP') === protocol)
+          if (port === undefined || p.containerPort === port) return p.containerPort;
+      }
+    }
+  }
+  return null;
 }

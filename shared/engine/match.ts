@@ -4,7 +4,7 @@
  */
 import type { LabelSelector, Labels, Protocol } from '../k8s/types';
 import { cidrContainsIp } from '../snapshot/ip';
-import type { Endpoint } from './cluster';
+import type { Endpoint, NamedPort } from './cluster';
 import { NS_NAME_LABEL } from './cluster';
 import type { NamespaceMatch, PeerIR, PortIR, SubjectIR } from './model';
 import { formatSelector, matchesSelector } from './selector';
@@ -68,8 +68,24 @@ export function peerMatches(peer: PeerIR, ep: Endpoint, opts: MatchOptions): boo
   }
 }
 
+/** Same verdict as `checkPort(p, flow, dst) === undefined`, without building the explanation. */
 export function portMatches(p: PortIR, flow: Flow, dst: Endpoint): boolean {
-  return checkPort(p, flow, dst) === undefined;
+  return portMatchesOn(p, flow, dst.namedPorts);
+}
+
+/** `portMatches` for a destination that exposes `namedPorts`. */
+export function portMatchesOn(p: PortIR, flow: Flow, namedPorts: readonly NamedPort[]): boolean {
+  if (p.protocol !== 'any' && p.protocol !== flow.protocol) return false;
+  const port = flow.port;
+  if (port === null) return false;
+  if (p.name !== undefined) {
+    // a named port the destination exposes for the flow's protocol, at the flow's port
+    for (const np of namedPorts)
+      if (np.name === p.name && np.protocol === flow.protocol && np.port === port) return true;
+    return false;
+  }
+  if (p.port === undefined) return true;
+  return port >= p.port && port <= (p.endPort ?? p.port);
 }
 
 // ---------------------------------------------------------------- explained path

@@ -13,9 +13,12 @@ import type {
   LabelSelector,
   NetworkPolicyPeer,
   NetworkPolicyPort,
+  Pod,
   Protocol,
 } from '../k8s/types';
-import { createEngine } from './index';
+import { parseIp } from '../snapshot/ip';
+import { createEngine, type Engine } from './index';
+import { ipv4Number } from './matrix';
 import { anp, banp, cnp, node, np, ns, pod, snapshotFromObjects, snapshotFromYaml } from './testing/build';
 
 const LABEL_KEYS = ['app', 'tier'];
@@ -273,6 +276,42 @@ function build(spec: ClusterSpec): KubeObject[] {
   return objs;
 }
 
+/** Every pod pair of the matrix against the trace of the same pair; class pairs against pod pairs. */
+function expectMatrixAgreesWithTrace(engine: Engine, spec: ClusterSpec, context: unknown): void {
+  const m = engine.matrix({ port: spec.port, protocol: spec.protocol });
+  for (let i = 0; i < m.pods.length; i++) {
+    for (let j = 0; j < m.pods.length; j++) {
+      // a pod listed twice: a trace names both entries the same way (and takes them as one pod)
+      if (i !== j && m.pods[i] === m.pods[j]) continue;
+      const t = engine.trace({
+        from: m.pods[i],
+        to: m.pods[j],
+        port: spec.port,
+        protocol: spec.protocol,
+      });
+      if ((t.verdict === 'allowed') !== m.allowed(i, j)) {
+        throw new Error(
+          `${m.pods[i]} -> ${m.pods[j]}: trace ${t.verdict}, matrix ${m.allowed(i, j)}\n${JSON.stringify(context)}`,
+        );
+      }
+    }
+  }
+  // class pairs and the per-pod view agree for distinct pods
+  const pairs = new Set(m.allowedClassPairs().map(([a, b]) => `${a},${b}`));
+  for (let i = 0; i < m.pods.length; i++)
+    for (let j = 0; j < m.pods.length; j++)
+      if (i !== j) expect(pairs.has(`${m.classOf[i]},${m.classOf[j]}`)).toBe(m.allowed(i, j));
+}
+
+// ipBlocks whose cidr and except entries mix address families (or cannot be read)
+const mixedBlockArb = fc.constantFrom<{ cidr: string; except: string[] }>(
+  { cidr: '10.0.0.0/8', except: ['fd00::/120'] },
+  { cidr: '10.0.0.0/8', except: ['fd00::/120', '10.0.2.0/24'] },
+  { cidr: 'fd00::/64', except: ['10.0.1.0/24'] },
+  { cidr: 'fd00::/64', except: ['fd00::2/127'] },
+  { cidr: '0.0.0.0/0', except: ['010.0.0.0/8'] },
+);
+
 describe('matrix agrees with per-pair trace', () => {
   it('on random clusters (NetworkPolicy, ANP, BANP, CNP; named ports; ipBlocks; host-network pods)', () => {
     fc.assert(
@@ -280,30 +319,66 @@ describe('matrix agrees with per-pair trace', () => {
         const engine = createEngine(snapshotFromObjects(build(spec)), {
           ipBlockMatchesPodIPs: spec.ipBlockMatchesPodIPs,
         });
-        const m = engine.matrix({ port: spec.port, protocol: spec.protocol });
-        for (let i = 0; i < m.pods.length; i++) {
-          for (let j = 0; j < m.pods.length; j++) {
-            const t = engine.trace({
-              from: m.pods[i],
-              to: m.pods[j],
-              port: spec.port,
-              protocol: spec.protocol,
-            });
-            if ((t.verdict === 'allowed') !== m.allowed(i, j)) {
-              throw new Error(
-                `${m.pods[i]} -> ${m.pods[j]}: trace ${t.verdict}, matrix ${m.allowed(i, j)}\n${JSON.stringify(spec)}`,
-              );
-            }
-          }
-        }
-        // class pairs and the per-pod view agree for distinct pods
-        const pairs = new Set(m.allowedClassPairs().map(([a, b]) => `${a},${b}`));
-        for (let i = 0; i < m.pods.length; i++)
-          for (let j = 0; j < m.pods.length; j++)
-            if (i !== j) expect(pairs.has(`${m.classOf[i]},${m.classOf[j]}`)).toBe(m.allowed(i, j));
+        expectMatrixAgreesWithTrace(engine, spec, spec);
       }),
       { numRuns: 300 },
     );
+  });
+
+  it('on pods with IPv6, unreadable or shared addresses, pods listed twice, and ipBlocks mixing families', () => {
+    fc.assert(
+      fc.property(
+        clusterArb,
+        fc.array(fc.constantFrom('v4', 'v6', 'unreadable', 'twice'), { minLength: 7, maxLength: 7 }),
+        mixedBlockArb,
+        (spec, addressing, block) => {
+          const objs = build(spec);
+          const pods = objs.filter((o): o is Pod => o.kind === 'Pod');
+          pods.forEach((p, i) => {
+            if (p.spec?.hostNetwork) return;
+            const how = addressing[i];
+            if (how === 'v6') p.status = { ...p.status, podIP: `fd00::${i + 1}` };
+            else if (how === 'unreadable') p.status = { ...p.status, podIP: `010.0.1.${i + 1}` };
+            else if (how === 'twice')
+              // the same ns/name again, with other labels and address (two files listing one pod)
+              objs.push({
+                ...p,
+                metadata: { ...p.metadata, labels: { app: 'z' } },
+                status: { ...p.status, podIP: `10.0.3.${i + 1}` },
+              } as Pod);
+          });
+          objs.push(
+            np('n1', 'mixed-families', {
+              podSelector: {},
+              policyTypes: ['Ingress', 'Egress'],
+              ingress: [{ from: [{ ipBlock: block }] }],
+              egress: [{ to: [{ ipBlock: block }] }],
+            }),
+          );
+          const engine = createEngine(snapshotFromObjects(objs), {
+            ipBlockMatchesPodIPs: spec.ipBlockMatchesPodIPs,
+          });
+          expectMatrixAgreesWithTrace(engine, spec, { spec, addressing, block });
+        },
+      ),
+      { numRuns: 150 },
+    );
+  });
+
+  it('keeps an IPv4 ipBlock working when its except lists an IPv6 range', () => {
+    const objs = [ns('n1'), node('node-a', '192.168.1.10')];
+    objs.push(pod('n1', 'inside', { labels: { app: 'web' }, ip: '10.0.1.1' }));
+    objs.push(pod('n1', 'outside', { labels: { app: 'web' }, ip: '172.16.0.1' }));
+    objs.push(
+      np('n1', 'p', {
+        podSelector: {},
+        ingress: [{ from: [{ ipBlock: { cidr: '10.0.0.0/8', except: ['fd00::/8'] } }] }],
+      }),
+    );
+    const m = createEngine(snapshotFromObjects(objs)).matrix({ port: 80 });
+    expect(m.pods).toEqual(['n1/inside', 'n1/outside']);
+    expect(m.allowed(0, 1)).toBe(true);
+    expect(m.allowed(1, 0)).toBe(false);
   });
 
   it('groups identical pods into one class', () => {
@@ -385,5 +460,27 @@ describe('matrix on the demo snapshot', () => {
     expect(
       m6379.allowed(idx('backend/api-5c6d7f8b9-abcde', m6379), idx('backend/redis-cache-0', m6379)),
     ).toBe(false);
+  });
+});
+
+describe('ipv4Number', () => {
+  const octet = fc.oneof(
+    fc.integer({ min: 0, max: 255 }).map(String),
+    fc.constantFrom('256', '999', '00', '01', '007', '0', '1000', ''),
+  );
+  const textArb = fc.oneof(
+    fc.array(octet, { minLength: 3, maxLength: 5 }).map((parts) => parts.join('.')),
+    fc.string({ unit: fc.constantFrom('0', '1', '2', '5', '9', '.', ':', 'a', ' ', '/'), maxLength: 18 }),
+  );
+  it('reads exactly the IPv4 addresses parseIp reads, to the same value', () => {
+    fc.assert(
+      fc.property(textArb, (text) => {
+        const ip = parseIp(text);
+        expect(ipv4Number(text)).toBe(ip?.family === 4 ? Number(ip.value) : undefined);
+      }),
+      { numRuns: 2000 },
+    );
+    expect(ipv4Number('255.255.255.255')).toBe(2 ** 32 - 1);
+    expect(ipv4Number('10.0.1.07')).toBeUndefined();
   });
 });

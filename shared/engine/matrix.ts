@@ -6,15 +6,20 @@
  * CIDR peers contain the pod IP (only CIDR peers that can see pods), the destination port a named query
  * port resolves to, and which named rule ports match. Each class is evaluated once, with bitsets over
  * classes: for a subject class and a direction, the set of peer classes allowed.
+ *
+ * Speed (the first matrix of an engine is the one users wait for): class keys are read straight off the
+ * pods (an endpoint is built only for each class's representative; IPv4 addresses are compared as
+ * numbers), peers that name their namespace look only at that namespace's classes, a rule's port test
+ * is one mask per distinct port list, and the masks share a few large buffers.
  */
-import type { LabelSelector, Protocol } from '../k8s/types';
-import type { ClusterIndex, Endpoint } from './cluster';
+import type { LabelSelector, Labels, Pod, Protocol } from '../k8s/types';
+import { findNamedPort, forEachNamedPort, type ClusterIndex, type Endpoint } from './cluster';
 import type { CompiledPolicies } from './compile';
 import {
   cidrPeerSees,
   namespaceMatches,
   peerMatches,
-  portMatches,
+  portMatchesOn,
   subjectSelects,
   type Flow,
   type MatchOptions,
@@ -23,17 +28,18 @@ import type { PeerIR, PolicyIR, PortIR, RuleIR } from './model';
 import { matchesSelector } from './selector';
 import type { Direction, MatrixResult } from './types';
 
-type Bits = Uint32Array;
+/** 32 classes per word; signed words, so that reading one never boxes a number (even unoptimized) */
+type Bits = Int32Array;
 
 class BitMatrix {
   readonly words: number;
-  readonly data: Uint32Array;
+  readonly data: Int32Array;
   constructor(
     readonly rows: number,
     readonly cols: number,
   ) {
     this.words = (cols + 31) >>> 5;
-    this.data = new Uint32Array(rows * this.words);
+    this.data = new Int32Array(rows * this.words);
   }
   row(r: number): Bits {
     return this.data.subarray(r * this.words, (r + 1) * this.words);
@@ -43,8 +49,24 @@ class BitMatrix {
   }
 }
 
+/** Zeroed masks of `words` words, cut from shared chunks (one small typed array each is slow to allocate). */
+class MaskPool {
+  private chunk = new Int32Array(0);
+  private used = 0;
+  constructor(private readonly words: number) {}
+  alloc(): Bits {
+    if (this.used + this.words > this.chunk.length) {
+      this.chunk = new Int32Array(256 * this.words);
+      this.used = 0;
+    }
+    const m = this.chunk.subarray(this.used, this.used + this.words);
+    this.used += this.words;
+    return m;
+  }
+}
+
 function fullMask(n: number): Bits {
-  const m = new Uint32Array((n + 31) >>> 5).fill(0xffffffff);
+  const m = new Int32Array((n + 31) >>> 5).fill(-1);
   if (n & 31) m[m.length - 1] = ((1 << (n & 31)) >>> 0) - 1;
   return m;
 }
@@ -53,14 +75,86 @@ function setBit(m: Bits, i: number): void {
   m[i >>> 5] |= 1 << (i & 31);
 }
 
-/** Fast IPv4 CIDR test (falls back to the shared bigint path for IPv6). */
-function v4Parts(ep: Endpoint): number | undefined {
-  return ep.ip && ep.ip.family === 4 ? Number(ep.ip.value) : undefined;
+const DIRECTIONS: readonly Direction[] = ['egress', 'ingress'];
+
+/** hairpin: ClusterNetworkPolicies do not apply to a pod's traffic to its own pod IP */
+function inScope(p: PolicyIR, selfPair: boolean): boolean {
+  return !(selfPair && p.family === 'ClusterNetworkPolicy');
+}
+
+/**
+ * A dotted-quad IPv4 address as a number: exactly the texts `parseIp` reads as IPv4 (four parts of 1-3
+ * digits, each at most 255, no leading zero); undefined for anything else.
+ */
+export function ipv4Number(text: string): number | undefined {
+  let value = 0;
+  let part = 0;
+  let digits = 0;
+  let dots = 0;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text.charCodeAt(i);
+    if (ch === 46 /* . */) {
+      if (digits === 0 || ++dots > 3) return undefined;
+      value = value * 256 + part;
+      part = 0;
+      digits = 0;
+    } else if (ch >= 48 && ch <= 57) {
+      if (digits === 1 && part === 0) return undefined; // leading zero
+      part = part * 10 + (ch - 48);
+      if (++digits > 3 || part > 255) return undefined;
+    } else return undefined;
+  }
+  return dots === 3 && digits > 0 ? value * 256 + part : undefined;
+}
+
+/** The pod's address as the engine sees it (`podIps(pod)[0]`). */
+function firstPodIp(pod: Pod): string | undefined {
+  const ip = pod.status?.podIP;
+  if (ip) return ip;
+  for (const p of pod.status?.podIPs ?? []) if (p?.ip) return p.ip;
+  return undefined;
+}
+
+type CidrPeer = Extract<PeerIR, { kind: 'cidr' }>;
+
+/** An IPv4 CIDR peer as masks, for testing pod IPs without bigints. */
+interface CidrV4 {
+  base: number;
+  mask: number;
+  /** the IPv4 excepts (an IPv6 or unreadable except cannot contain an IPv4 address) */
+  except: { base: number; mask: number }[];
+}
+
+function v4Mask(prefix: number): number {
+  return prefix === 0 ? 0 : (0xffffffff << (32 - prefix)) >>> 0;
+}
+
+function cidrV4(c: CidrPeer): CidrV4 | undefined {
+  if (!c.parsed || c.parsed.family !== 4) return undefined;
+  const except: CidrV4['except'] = [];
+  for (const e of c.parsedExcept)
+    if (e && e.family === 4) except.push({ base: Number(e.base) >>> 0, mask: v4Mask(e.prefix) });
+  return { base: Number(c.parsed.base) >>> 0, mask: v4Mask(c.parsed.prefix), except };
+}
+
+/** A trie node over label values (undefined: the label is absent). */
+interface Trie {
+  next: Map<string | undefined, Trie>;
+  /** the group of the pods whose path ends here, or -1 */
+  group: number;
+}
+
+function trieStep(t: Trie, v: string | undefined): Trie {
+  let u = t.next.get(v);
+  if (!u) t.next.set(v, (u = { next: new Map(), group: -1 }));
+  return u;
 }
 
 interface Cls {
   rep: Endpoint;
   flow: Flow;
+  /** the representative's IPv4 address as a number */
+  v4: number | undefined;
 }
 
 export function computeMatrix(
@@ -72,14 +166,16 @@ export function computeMatrix(
 ): MatrixResult {
   const t0 = typeof performance !== 'undefined' ? performance.now() : Date.now();
   const pods = index.endpointPods;
-  const eps = pods.map((p) => index.podEndpoint(p));
-  const n = eps.length;
+  const n = pods.length;
+  // pods sharing one ns/name share one endpoint: read every pod through its endpoint then
+  const direct = !index.hasDuplicatePodKeys;
 
   // ---------------------------------------------------------------- class keys
   const cidrPeers = compiled.peers.filter(
-    (p): p is Extract<PeerIR, { kind: 'cidr' }> =>
+    (p): p is CidrPeer =>
       p.kind === 'cidr' && !!p.parsed && (p.source === 'networks' || opts.ipBlockMatchesPodIPs),
   );
+  const cidrIndex = new Map<number, number>(cidrPeers.map((c, ci) => [c.id, ci]));
   const nodePeers = compiled.peers.filter((p): p is Extract<PeerIR, { kind: 'nodes' }> => p.kind === 'nodes');
   const namedRulePorts = new Map<string, PortIR>();
   for (const pol of compiled.policies)
@@ -89,31 +185,32 @@ export function computeMatrix(
           if (pt.name !== undefined) namedRulePorts.set(`${pt.name}/${pt.protocol}`, pt);
   const namedList = [...namedRulePorts.values()];
   const hostNodes = new Set<string>();
-  for (const ep of eps) if (ep.hostNetwork && ep.node) hostNodes.add(ep.node);
+  for (const pod of pods) {
+    const ep = direct ? undefined : index.podEndpoint(pod);
+    const hostNetwork = ep ? ep.hostNetwork : pod.spec?.hostNetwork === true;
+    const node = ep ? ep.node : pod.spec?.nodeName;
+    if (hostNetwork && node) hostNodes.add(node);
+  }
 
-  // CIDR membership, IPv4 fast path
-  const cidrV4 = cidrPeers.map((c) => {
-    if (c.parsed!.family !== 4) return undefined;
-    const mask = c.parsed!.prefix === 0 ? 0 : (0xffffffff << (32 - c.parsed!.prefix)) >>> 0;
-    const ex = c.parsedExcept.map((e) =>
-      e && e.family === 4
-        ? { base: Number(e.base) >>> 0, mask: e.prefix === 0 ? 0 : (0xffffffff << (32 - e.prefix)) >>> 0 }
-        : undefined,
-    );
-    return { base: Number(c.parsed!.base) >>> 0, mask, ex };
-  });
-  const cidrBit = (ci: number, ep: Endpoint): boolean => {
+  // CIDR membership: IPv4 addresses against masks, anything else through the shared matcher
+  const cidrV4s = cidrPeers.map(cidrV4);
+  /**
+   * `peerMatches(cidrPeers[ci], ep)`, with `v4` the endpoint's IPv4 address as a number if it has one;
+   * `ep` undefined: a pod-network pod with IPv4 address `v4`.
+   */
+  const cidrBit = (ci: number, ep: Endpoint | undefined, v4: number | undefined): boolean => {
     const c = cidrPeers[ci];
-    if (!cidrPeerSees(c, ep, opts)) return false;
-    const v4 = v4Parts(ep);
-    const f = cidrV4[ci];
-    if (v4 !== undefined && f) {
-      if ((v4 & f.mask) >>> 0 !== f.base) return false;
-      for (const e of f.ex) if (e && (v4 & e.mask) >>> 0 === e.base) return false;
-      return c.parsedExcept.every((e) => !e || e.family === 4);
-    }
-    return peerMatches(c, ep, opts);
+    if (ep ? !cidrPeerSees(c, ep, opts) : !(c.source === 'networks' || opts.ipBlockMatchesPodIPs))
+      return false;
+    const f = cidrV4s[ci];
+    if (v4 === undefined || !f) return ep ? peerMatches(c, ep, opts) : false; // an IPv4 address is in no IPv6 CIDR
+    if ((v4 & f.mask) >>> 0 !== f.base) return false;
+    const ex = f.except;
+    for (let k = 0; k < ex.length; k++) if ((v4 & ex[k].mask) >>> 0 === ex[k].base) return false;
+    return true;
   };
+  const v4Of = (ep: Endpoint): number | undefined =>
+    ep.ip && ep.ip.family === 4 ? Number(ep.ip.value) : undefined;
 
   // only label keys some selector looks at can tell pods apart (e.g. statefulset pod-name labels cannot)
   const relevantKeys = new Set<string>();
@@ -124,51 +221,113 @@ export function computeMatrix(
   for (const pol of compiled.policies) addSel(pol.subject.pods);
   for (const peer of compiled.peers) if (peer.kind === 'pods') addSel(peer.pods);
   const keyList = [...relevantKeys].sort();
-  const labelKey = (labels: Record<string, string>): string => {
-    let out = '';
-    for (const k of keyList) {
-      const v = labels[k];
-      out += v === undefined ? '\u0003' : `${v}\u0002`;
-    }
-    return out;
-  };
 
-  const classByKey = new Map<string, number>();
+  // A pod's group: (namespace, the values of the relevant label keys) for a pod-network pod, its node for
+  // a host-network one, found through a trie without building a string per pod. Inside a group, the
+  // facts that remain (own node, port, named rule ports, CIDRs, node peers) key the class.
+  const podGroups: Trie = { next: new Map(), group: -1 };
+  const hostGroups: Trie = { next: new Map(), group: -1 };
+  let groupCount = 0;
+  const groupOf = (root: Trie, first: string, labels: Labels | undefined): number => {
+    let t = trieStep(root, first);
+    if (labels) for (let k = 0; k < keyList.length; k++) t = trieStep(t, labels[keyList[k]]);
+    if (t.group < 0) t.group = groupCount++;
+    return t.group;
+  };
+  const classByGroup: Map<string, number>[] = [];
   const classes: Cls[] = [];
   const classOf = new Int32Array(n);
+  const flows = new Map<number | null, Flow>();
+  const flowFor = (resolved: number | null): Flow => {
+    let f = flows.get(resolved);
+    if (!f) flows.set(resolved, (f = { protocol, port: resolved, portName: port as string }));
+    return f;
+  };
+  const numericFlow: Flow | undefined = typeof port === 'number' ? { protocol, port } : undefined;
+  const bitsAsNumber = namedList.length <= 30 && cidrPeers.length <= 30;
+  // bit j of a pod: portMatches(namedList[j], flow, the pod) — for a pod read directly, one pass over its
+  // named ports marks the rule ports of the same name (when protocol and number are the flow's)
+  const namedHit = new Uint8Array(namedList.length);
+  const namedByName = new Map<string, number[]>();
+  namedList.forEach((np, j) => {
+    if (np.protocol !== 'any' && np.protocol !== protocol) return;
+    const l = namedByName.get(np.name!);
+    if (l) l.push(j);
+    else namedByName.set(np.name!, [j]);
+  });
+  let markFlow: Flow = { protocol, port: null };
+  const markNamed = (name: string, p: number, proto: string) => {
+    if (proto !== markFlow.protocol || p !== markFlow.port) return;
+    const js = namedByName.get(name);
+    if (js) for (let k = 0; k < js.length; k++) namedHit[js[k]] = 1;
+  };
   let namedResolved: number | undefined;
   for (let i = 0; i < n; i++) {
-    const ep = eps[i];
+    const pod = pods[i];
+    // a pod-network pod with an IPv4 address is read directly; any other through its endpoint
+    const ipText = direct && pod.spec?.hostNetwork !== true ? firstPodIp(pod) : undefined;
+    let v4 = ipText === undefined ? undefined : ipv4Number(ipText);
+    const ep = v4 === undefined ? index.podEndpoint(pod) : undefined;
+    if (ep) v4 = v4Of(ep);
     let flow: Flow;
-    if (typeof port === 'number') flow = { protocol, port };
+    if (numericFlow) flow = numericFlow;
     else {
-      const np = ep.namedPorts.find((p) => p.name === port && p.protocol === protocol);
-      flow = { protocol, port: np ? np.port : null, portName: port };
-      if (np && namedResolved === undefined) namedResolved = np.port;
+      let resolved: number | null;
+      if (ep) {
+        const np = ep.namedPorts.find((p) => p.name === port && p.protocol === protocol);
+        resolved = np ? np.port : null;
+      } else resolved = findNamedPort(pod, port as string, protocol);
+      flow = flowFor(resolved);
+      if (resolved !== null && namedResolved === undefined) namedResolved = resolved;
     }
-    let key = ep.selectable
-      ? `P\u0001${ep.namespace}\u0001${labelKey(ep.labels)}`
-      : `H\u0001${ep.node ?? ''}`;
-    if (ep.node && (ep.hostNetwork || hostNodes.has(ep.node))) key += `\u0001n=${ep.node}`;
-    key += `\u0001p=${flow.port ?? '-'}\u0001`;
-    for (const np of namedList) key += portMatches(np, flow, ep) ? '1' : '0';
-    key += '\u0001';
-    for (let ci = 0; ci < cidrPeers.length; ci++) key += cidrBit(ci, ep) ? '1' : '0';
-    if (ep.isNodeAddress) {
-      key += '\u0001';
-      for (const np of nodePeers) key += peerMatches(np, ep, opts) ? '1' : '0';
+    const node = ep ? ep.node : pod.spec?.nodeName;
+    const group =
+      !ep || ep.selectable
+        ? groupOf(
+            podGroups,
+            ep ? ep.namespace! : (pod.metadata.namespace ?? 'default'),
+            ep ? ep.labels : (pod.metadata.labels ?? {}),
+          )
+        : groupOf(hostGroups, ep.node ?? '', undefined);
+    if (ep)
+      for (let j = 0; j < namedList.length; j++)
+        namedHit[j] = portMatchesOn(namedList[j], flow, ep.namedPorts) ? 1 : 0;
+    else {
+      namedHit.fill(0);
+      if (flow.port !== null && namedByName.size > 0) {
+        markFlow = flow;
+        forEachNamedPort(pod, markNamed);
+      }
     }
-    let c = classByKey.get(key);
+    let named: number | string = bitsAsNumber ? 0 : '';
+    for (let j = 0; j < namedList.length; j++) {
+      if (typeof named === 'number') named |= namedHit[j] << j;
+      else named += namedHit[j] ? '1' : '0';
+    }
+    let cidr: number | string = bitsAsNumber ? 0 : '';
+    for (let ci = 0; ci < cidrPeers.length; ci++) {
+      const hit = cidrBit(ci, ep, v4);
+      if (typeof cidr === 'number') cidr |= hit ? 1 << ci : 0;
+      else cidr += hit ? '1' : '0';
+    }
+    let nodeBits = '';
+    if (ep?.isNodeAddress) for (const np of nodePeers) nodeBits += peerMatches(np, ep, opts) ? '1' : '0';
+    const ownNode = node && ((ep?.hostNetwork ?? false) || hostNodes.has(node)) ? node : '';
+    const key = `${ownNode}\u0001${flow.port ?? '-'}\u0001${named}\u0001${cidr}\u0001${nodeBits}`;
+    let inGroup = classByGroup[group];
+    if (!inGroup) classByGroup[group] = inGroup = new Map();
+    let c = inGroup.get(key);
     if (c === undefined) {
       c = classes.length;
-      classByKey.set(key, c);
-      classes.push({ rep: ep, flow });
+      inGroup.set(key, c);
+      classes.push({ rep: ep ?? index.podEndpoint(pod), flow, v4 });
     }
     classOf[i] = c;
   }
   const C = classes.length;
   const ALL = fullMask(C);
   const W = ALL.length;
+  const pool = new MaskPool(W);
 
   // ---------------------------------------------------------------- peer masks
   const classesByNs = new Map<string, number[]>();
@@ -182,29 +341,47 @@ export function computeMatrix(
       else classesByNs.set(rep.namespace!, [c]);
     }
   }
-  const peerMaskCache = new Map<number, Bits>();
+  const peerMaskCache: (Bits | undefined)[] = new Array<Bits | undefined>(compiled.peers.length);
+  const addPodClasses = (m: Bits, cs: number[], sel: LabelSelector | undefined) => {
+    for (let k = 0; k < cs.length; k++)
+      if (!sel || matchesSelector(sel, classes[cs[k]].rep.labels)) setBit(m, cs[k]);
+  };
+  /** classes peer p matches (`peerMatches` on each class's representative) */
   const peerMask = (p: PeerIR): Bits => {
-    let m = peerMaskCache.get(p.id);
+    let m = peerMaskCache[p.id];
     if (m) return m;
-    m = new Uint32Array(W);
+    m = pool.alloc();
     if (p.kind === 'pods') {
-      for (const [ns, cs] of classesByNs) {
-        if (!namespaceMatches(p.namespaces, ns, index.nsLabels(ns))) continue;
-        for (const c of cs) if (!p.pods || matchesSelector(p.pods, classes[c].rep.labels)) setBit(m, c);
+      if (p.namespaces.kind === 'name') {
+        const cs = classesByNs.get(p.namespaces.name);
+        if (cs) addPodClasses(m, cs, p.pods);
+      } else {
+        for (const [ns, cs] of classesByNs)
+          if (namespaceMatches(p.namespaces, ns, index.nsLabels(ns))) addPodClasses(m, cs, p.pods);
       }
-    } else if (p.kind === 'cidr' || p.kind === 'nodes') {
+    } else if (p.kind === 'cidr') {
+      const ci = cidrIndex.get(p.id);
+      for (let c = 0; c < C; c++) {
+        const { rep, v4 } = classes[c];
+        if (ci !== undefined ? cidrBit(ci, rep, v4) : peerMatches(p, rep, opts)) setBit(m, c);
+      }
+    } else if (p.kind === 'nodes') {
       for (let c = 0; c < C; c++) if (peerMatches(p, classes[c].rep, opts)) setBit(m, c);
     }
-    peerMaskCache.set(p.id, m);
+    peerMaskCache[p.id] = m;
     return m;
   };
+  const NONE = pool.alloc();
   const rulePeerCache = new Map<RuleIR, Bits>();
+  /** classes rule r's peers match (read only: may be a peer's own mask) */
   const rulePeers = (r: RuleIR): Bits => {
     let m = rulePeerCache.get(r);
     if (m) return m;
     if (r.peers === null) m = ALL;
+    else if (r.peers.length === 0) m = NONE;
+    else if (r.peers.length === 1) m = peerMask(r.peers[0]);
     else {
-      m = new Uint32Array(W);
+      m = pool.alloc();
       for (const p of r.peers) {
         const pm = peerMask(p);
         for (let w = 0; w < W; w++) m[w] |= pm[w];
@@ -218,28 +395,38 @@ export function computeMatrix(
     const { rep, flow } = classes[c];
     if (flow.port === null) return false;
     if (r.ports === null) return true;
-    for (const p of r.ports) if (portMatches(p, flow, rep)) return true;
+    for (let k = 0; k < r.ports.length; k++) if (portMatchesOn(r.ports[k], flow, rep.namedPorts)) return true;
     return false;
   };
-  const portMaskCache = new Map<string, Bits>();
+  const portMaskByPorts = new Map<string, Bits>();
+  const portMaskByRule = new Map<RuleIR, Bits>();
+  /** destination classes whose port rule r admits (rules with the same port list share one mask) */
   const portMaskOf = (r: RuleIR): Bits => {
-    const key = r.ports === null ? '*' : r.ports.map((p) => `${p.text}|${p.protocol}`).join(',');
-    let m = portMaskCache.get(key);
+    let m = portMaskByRule.get(r);
     if (m) return m;
-    m = new Uint32Array(W);
-    for (let c = 0; c < C; c++) if (portsOk(r, c)) setBit(m, c);
-    portMaskCache.set(key, m);
+    const key = r.ports === null ? '*' : r.ports.map((p) => `${p.text}|${p.protocol}`).join(',');
+    m = portMaskByPorts.get(key);
+    if (!m) {
+      m = pool.alloc();
+      for (let c = 0; c < C; c++) if (portsOk(r, c)) setBit(m, c);
+      portMaskByPorts.set(key, m);
+    }
+    portMaskByRule.set(r, m);
     return m;
   };
   const egressRuleCache = new Map<RuleIR, Bits>();
-  /** mask of peer classes rule r matches for subject class s */
+  /** mask of peer classes rule r matches for subject class s (null: none, the port does not match) */
   const ruleMask = (r: RuleIR, dir: Direction, s: number): Bits | null => {
-    if (dir === 'ingress') return portsOk(r, s) ? rulePeers(r) : null;
+    if (dir === 'ingress') {
+      // the subject is the destination: the rule's ports either admit it or not
+      const om = portMaskOf(r);
+      return (om[s >>> 5] >>> (s & 31)) & 1 ? rulePeers(r) : null;
+    }
     let m = egressRuleCache.get(r);
     if (!m) {
       const pm = rulePeers(r);
       const om = portMaskOf(r);
-      m = new Uint32Array(W);
+      m = pool.alloc();
       for (let w = 0; w < W; w++) m[w] = pm[w] & om[w];
       egressRuleCache.set(r, m);
     }
@@ -252,17 +439,28 @@ export function computeMatrix(
     const node = classes[c].rep.node;
     if (!node || !classes[c].rep.isNodeAddress) continue;
     let m = hostByNode.get(node);
-    if (!m) hostByNode.set(node, (m = new Uint32Array(W)));
+    if (!m) hostByNode.set(node, (m = pool.alloc()));
     setBit(m, c);
   }
 
   // ---------------------------------------------------------------- per subject class, per direction
   const result: Record<Direction, BitMatrix> = { egress: new BitMatrix(C, C), ingress: new BitMatrix(C, C) };
-  const undecided = new Uint32Array(W);
-  const passed = new Uint32Array(W);
-  const firstMatch = (list: PolicyIR[], dir: Direction, s: number, allowed: Bits, passTo: Bits | null) => {
-    for (const p of list) {
-      for (const r of p[dir]!.rules) {
+  const undecided = pool.alloc();
+  const passed = pool.alloc();
+  const firstMatch = (
+    list: PolicyIR[],
+    dir: Direction,
+    selfPair: boolean,
+    s: number,
+    allowed: Bits,
+    passTo: Bits | null,
+  ) => {
+    for (let i = 0; i < list.length; i++) {
+      const p = list[i];
+      const d = p[dir];
+      if (!d || !inScope(p, selfPair)) continue;
+      for (let k = 0; k < d.rules.length; k++) {
+        const r = d.rules[k];
         const m = ruleMask(r, dir, s);
         if (!m) continue;
         for (let w = 0; w < W; w++) {
@@ -276,14 +474,14 @@ export function computeMatrix(
       }
     }
   };
-  const computeRow = (dir: Direction, s: number, allowed: Bits, selfPair: boolean): void => {
+  /** the policies selecting one subject class, per tier (each in its tier's order) */
+  interface Selecting {
+    admin: PolicyIR[];
+    nps: PolicyIR[];
+    baseline: PolicyIR[];
+  }
+  const computeRow = (dir: Direction, s: number, sel: Selecting, allowed: Bits, selfPair: boolean): void => {
     const rep = classes[s].rep;
-    if (!rep.selectable) {
-      allowed.set(ALL);
-      return;
-    }
-    // hairpin: ClusterNetworkPolicies do not apply to a pod's traffic to its own pod IP
-    const inScope = (p: PolicyIR) => !(selfPair && p.family === 'ClusterNetworkPolicy');
     undecided.set(ALL);
     const own = rep.node ? hostByNode.get(rep.node) : undefined;
     if (own)
@@ -291,24 +489,24 @@ export function computeMatrix(
         allowed[w] |= own[w];
         undecided[w] &= ~own[w];
       }
-    const admin = compiled.admin.filter((p) => p[dir] && inScope(p) && subjectSelects(p.subject, rep));
     passed.fill(0);
-    firstMatch(admin, dir, s, allowed, passed);
+    firstMatch(sel.admin, dir, selfPair, s, allowed, passed);
     for (let w = 0; w < W; w++) undecided[w] |= passed[w];
-    const isolating = (compiled.npByNamespace.get(rep.namespace!) ?? []).filter(
-      (p) => p[dir] && subjectSelects(p.subject, rep),
-    );
-    if (isolating.length > 0) {
-      for (const p of isolating)
-        for (const r of p[dir]!.rules) {
-          const m = ruleMask(r, dir, s);
-          if (!m) continue;
-          for (let w = 0; w < W; w++) allowed[w] |= m[w] & undecided[w];
-        }
-      return;
+    // NetworkPolicies that isolate the subject in this direction: the union of their rules decides
+    let isolated = false;
+    for (let i = 0; i < sel.nps.length; i++) {
+      const d = sel.nps[i][dir];
+      if (!d) continue;
+      isolated = true;
+      for (let k = 0; k < d.rules.length; k++) {
+        const r = d.rules[k];
+        const m = ruleMask(r, dir, s);
+        if (!m) continue;
+        for (let w = 0; w < W; w++) allowed[w] |= m[w] & undecided[w];
+      }
     }
-    const baseline = compiled.baseline.filter((p) => p[dir] && inScope(p) && subjectSelects(p.subject, rep));
-    firstMatch(baseline, dir, s, allowed, null);
+    if (isolated) return;
+    firstMatch(sel.baseline, dir, selfPair, s, allowed, null);
     for (let w = 0; w < W; w++) allowed[w] |= undecided[w];
   };
   const hasCnp = compiled.policies.some((p) => p.family === 'ClusterNetworkPolicy');
@@ -316,13 +514,27 @@ export function computeMatrix(
     egress: new Uint8Array(C),
     ingress: new Uint8Array(C),
   };
-  const tmp = new Uint32Array(W);
-  for (const dir of ['egress', 'ingress'] as Direction[]) {
-    for (let s = 0; s < C; s++) {
-      computeRow(dir, s, result[dir].row(s), false);
+  const tmp = pool.alloc();
+  for (let s = 0; s < C; s++) {
+    const rep = classes[s].rep;
+    if (!rep.selectable) {
+      // no policy selects a host-network pod: everything is allowed
+      for (const dir of DIRECTIONS) {
+        result[dir].row(s).set(ALL);
+        selfAllowed[dir][s] = 1;
+      }
+      continue;
+    }
+    const sel: Selecting = {
+      admin: compiled.admin.filter((p) => subjectSelects(p.subject, rep)),
+      nps: (compiled.npByNamespace.get(rep.namespace!) ?? []).filter((p) => subjectSelects(p.subject, rep)),
+      baseline: compiled.baseline.filter((p) => subjectSelects(p.subject, rep)),
+    };
+    for (const dir of DIRECTIONS) {
+      computeRow(dir, s, sel, result[dir].row(s), false);
       if (hasCnp) {
         tmp.fill(0);
-        computeRow(dir, s, tmp, true);
+        computeRow(dir, s, sel, tmp, true);
         selfAllowed[dir][s] = (tmp[s >>> 5] >>> (s & 31)) & 1;
       } else selfAllowed[dir][s] = result[dir].get(s, s) ? 1 : 0;
     }
@@ -339,7 +551,7 @@ export function computeMatrix(
     port: typeof port === 'number' ? port : (namedResolved ?? 0),
     ...(typeof port === 'string' ? { portName: port } : {}),
     protocol,
-    pods: eps.map((e) => e.key),
+    pods: index.endpointKeys.slice(),
     classOf,
     classCount: C,
     allowed: (src: number, dst: number) => {
