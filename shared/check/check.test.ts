@@ -14,7 +14,6 @@ import {
   parseExpectations,
   runCheck,
 } from './index';
-import { readSimpleYamlList } from './simple-yaml';
 
 const file = (p: string) => readFileSync(fileURLToPath(new URL(`../../${p}`, import.meta.url)), 'utf8');
 const engine = createEngine(
@@ -57,19 +56,17 @@ describe('expectations files', () => {
       /bad\.yaml:1: not valid YAML/,
     );
     expect(() => parseExpectations('{"hello": 1}', 'x.json')).toThrow(/expected a list of expectations/);
-    // YAML broken in a later entry: the yaml package's message, with its line
+    // YAML broken in a later entry: the parser's message, with its line
     expect(() =>
       parseExpectations(
         '- {from: a/b, to: c/d, port: 80, expect: allowed}\n- {from: a/b, from: c/d}\n',
         'd.yaml',
       ),
-    ).toThrow(/^d\.yaml:2: not valid YAML\/JSON: Map keys must be unique/);
+    ).toThrow(/^d\.yaml:2: not valid YAML\/JSON: duplicated mapping key/);
     // aliases that multiply the data (a "billion laughs" file): a clear error, not a crash
     const laughs = `- &a {from: a/b, to: c/d, port: 80, expect: allowed}\n${'- [*a, *a, *a, *a, *a, *a, *a, *a]\n'.repeat(200)}`;
     expect(() => parseExpectations(laughs, 'l.yaml')).toThrow(ExpectationsError);
-    expect(() => parseExpectations(laughs, 'l.yaml')).toThrow(
-      /^l\.yaml: not valid YAML\/JSON: Excessive alias count/,
-    );
+    expect(() => parseExpectations(laughs, 'l.yaml')).toThrow(/^l\.yaml:\d+: not valid YAML\/JSON: .*alias/i);
   });
 
   const problemsOf = (text: string, fileName: string): string[] => {
@@ -109,10 +106,8 @@ expectations:
       'e.yaml: entry 2 (line 11): expect must be "allowed" or "denied", not "maybe"',
       'e.yaml: entry 3 (line 14): port 70000 is not between 1 and 65535',
     ];
-    expect(readSimpleYamlList(text)).toBeDefined(); // read by the fast reader
     expect(problemsOf(text, 'e.yaml')).toEqual(expected);
-    // an entry with an anchor, and an alias to it from another entry (both read by the yaml package,
-    // the others by the fast reader): same messages
+    // an entry with an anchor, and an alias to it from another entry: same messages
     const anchored = text.replace('- {from: a/b, to: c/d, port: 80', '- {from: &src a/b, to: c/d, port: 80');
     expect(problemsOf(anchored, 'e.yaml')).toEqual(expected);
     const aliased = anchored.replace(
@@ -120,7 +115,7 @@ expectations:
       '  - {from: *src, to: c/d, port: 443',
     );
     expect(problemsOf(aliased, 'e.yaml')).toEqual(expected);
-    // a flow map over two lines (yaml package too): the entries after it move down one line
+    // a flow map over two lines: the entries after it move down one line
     expect(problemsOf(text.replace('to: c/d, port: 80,', 'to: c/d,\n     port: 80,'), 'e.yaml')).toEqual([
       expected[0],
       expected[1],

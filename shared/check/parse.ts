@@ -1,8 +1,7 @@
-import { isMap, isSeq, LineCounter, parseDocument, type Node as YamlNode } from 'yaml';
 import type { Verdict } from '../engine/types';
 import type { Protocol } from '../k8s/types';
 import { jsonEntryLines } from './json-lines';
-import { readSimpleYamlList } from './simple-yaml';
+import { readYamlEntries, YamlEntriesError } from './yaml-entries';
 
 /**
  * Expectations file (YAML or JSON; documented by schemas/expectations.schema.json):
@@ -85,14 +84,9 @@ function endpointList(v: unknown, field: string): string[] | string {
   return out;
 }
 
-function lineOf(node: YamlNode | null | undefined, lc: LineCounter): number | undefined {
-  const start = node?.range?.[0];
-  return start === undefined ? undefined : lc.linePos(start).line;
-}
-
 /**
  * The list of raw entries and the line of each. JSON: JSON.parse plus one scan for the entries' lines;
- * YAML: the fast reader for the usual shapes (simple-yaml.ts), else the `yaml` package.
+ * YAML: js-yaml's events (yaml-entries.ts), values and entry lines in one parse.
  */
 function readDocument(text: string, fileName: string): { values: unknown[]; lines?: (number | undefined)[] } {
   const notAList = () =>
@@ -116,37 +110,17 @@ function readDocument(text: string, fileName: string): { values: unknown[]; line
       return { values: list, lines: lines?.length === list.length ? lines : undefined };
     }
   }
-  const simple = readSimpleYamlList(text);
-  if (simple) return simple;
-  const lc = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lc });
-  if (doc.errors.length) {
-    const e = doc.errors[0];
-    const line = e.linePos?.[0]?.line;
+  try {
+    return readYamlEntries(text, fileName);
+  } catch (e) {
+    if (!(e instanceof YamlEntriesError)) throw e;
+    if (/expected a list of expectations/.test(e.message)) throw notAList();
     throw new ExpectationsError(
-      `${fileName}${line ? `:${line}` : ''}: not valid YAML/JSON: ${e.message.split('\n')[0]}`,
+      `${fileName}${e.line ? `:${e.line}` : ''}: not valid YAML/JSON: ${e.message.split('\n')[0]}`,
       fileName,
-      [{ line, message: e.message }],
+      [{ line: e.line, message: e.message }],
     );
   }
-  const root = doc.contents;
-  const seqNode: YamlNode | null | undefined = isMap(root)
-    ? (root.get('expectations', true) as YamlNode | undefined)
-    : root;
-  if (!isSeq(seqNode)) throw notAList();
-  // one conversion of the whole document (per-node toJSON is quadratic on large files)
-  let js: unknown;
-  try {
-    js = doc.toJS({ maxAliasCount: 1000 });
-  } catch (e) {
-    // e.g. "Excessive alias count indicates a resource exhaustion attack"
-    const message = e instanceof Error ? e.message : String(e);
-    throw new ExpectationsError(`${fileName}: not valid YAML/JSON: ${message}`, fileName, [{ message }]);
-  }
-  const values = (
-    Array.isArray(js) ? js : ((js as { expectations?: unknown[] }).expectations ?? [])
-  ) as unknown[];
-  return { values, lines: seqNode.items.map((item) => lineOf(item as YamlNode, lc)) };
 }
 
 /** Reads an expectations file. Throws ExpectationsError listing every problem with its entry and line. */
