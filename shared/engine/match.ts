@@ -363,16 +363,19 @@ export function checkPeer(peer: PeerIR, index: number, ep: Endpoint, opts: Match
   return { index, description, matched: mismatches.length === 0, checks, mismatches };
 }
 
+function portFlowText(flow: Flow): string {
+  return flow.port === null ? `${flow.portName}/${flow.protocol}` : `${flow.port}/${flow.protocol}`;
+}
+
 /** undefined = matches; otherwise the reason it does not. */
 export function checkPort(p: PortIR, flow: Flow, dst: Endpoint): Mismatch | undefined {
-  const flowText = flow.port === null ? `${flow.portName}/${flow.protocol}` : `${flow.port}/${flow.protocol}`;
   if (p.protocol !== 'any' && p.protocol !== flow.protocol) {
     return {
       code: 'protocol-differs',
       target: 'port',
       expected: p.protocol,
       actual: flow.protocol,
-      message: `the rule allows ${p.text}, the flow is ${flowText}`,
+      message: `the rule allows ${p.text}, the flow is ${portFlowText(flow)}`,
     };
   }
   if (flow.port === null) {
@@ -396,7 +399,7 @@ export function checkPort(p: PortIR, flow: Flow, dst: Endpoint): Mismatch | unde
         targetName: dst.key,
         expected: p.name,
         message: candidates.length
-          ? `named port ${p.name} on ${dst.key} is ${candidates[0].port}/${candidates[0].protocol}, the flow is ${flowText}`
+          ? `named port ${p.name} on ${dst.key} is ${candidates[0].port}/${candidates[0].protocol}, the flow is ${portFlowText(flow)}`
           : `${dst.key} exposes no ${p.protocol === 'any' ? '' : `${p.protocol} `}port named ${p.name}`,
       };
     }
@@ -407,7 +410,7 @@ export function checkPort(p: PortIR, flow: Flow, dst: Endpoint): Mismatch | unde
         targetName: dst.key,
         expected: `${p.name}=${same[0].port}`,
         actual: String(flow.port),
-        message: `named port ${p.name} is ${same[0].port}/${same[0].protocol} on ${dst.key}, the flow is ${flowText}`,
+        message: `named port ${p.name} is ${same[0].port}/${same[0].protocol} on ${dst.key}, the flow is ${portFlowText(flow)}`,
       };
     }
     return undefined;
@@ -420,7 +423,7 @@ export function checkPort(p: PortIR, flow: Flow, dst: Endpoint): Mismatch | unde
       target: 'port',
       expected: p.endPort !== undefined ? `${p.port}-${end}` : String(p.port),
       actual: String(flow.port),
-      message: `the rule allows ${p.text}, the flow is ${flowText}`,
+      message: `the rule allows ${p.text}, the flow is ${portFlowText(flow)}`,
     };
   }
   return undefined;
