@@ -172,7 +172,8 @@ export class ClusterIndex {
     const key = `${ns}/${pod.metadata.name}`;
     const cached = this.endpointCache.get(key);
     if (cached) return cached;
-    const ipText = podIps(pod)[0];
+    const ipText = firstPodIp(pod);
+    const v4 = ipText === undefined ? undefined : ipv4Number(ipText);
     const hostNetwork = pod.spec?.hostNetwork === true;
     const node = pod.spec?.nodeName;
     const ep: Endpoint = {
@@ -183,7 +184,7 @@ export class ClusterIndex {
       labels: pod.metadata.labels ?? {},
       namespaceLabels: this.nsLabels(ns),
       ipText,
-      ip: ipText ? parseIp(ipText) : undefined,
+      ip: v4 !== undefined ? { family: 4, value: BigInt(v4) } : ipText ? parseIp(ipText) : undefined,
       node,
       nodeLabels: node ? (this.nodeByName.get(node)?.metadata.labels ?? {}) : undefined,
       hostNetwork,
@@ -288,6 +289,39 @@ export class ClusterIndex {
   }
 }
 
+/**
+ * A dotted-quad IPv4 address as a number: exactly the texts `parseIp` reads as IPv4 (four parts of 1-3
+ * digits, each at most 255, no leading zero); undefined for anything else.
+ */
+export function ipv4Number(text: string): number | undefined {
+  let value = 0;
+  let part = 0;
+  let digits = 0;
+  let dots = 0;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text.charCodeAt(i);
+    if (ch === 46 /* . */) {
+      if (digits === 0 || ++dots > 3) return undefined;
+      value = value * 256 + part;
+      part = 0;
+      digits = 0;
+    } else if (ch >= 48 && ch <= 57) {
+      if (digits === 1 && part === 0) return undefined; // leading zero
+      part = part * 10 + (ch - 48);
+      if (++digits > 3 || part > 255) return undefined;
+    } else return undefined;
+  }
+  return dots === 3 && digits > 0 ? value * 256 + part : undefined;
+}
+
+/** The pod's address as the engine sees it (`podIps(pod)[0]`). */
+export function firstPodIp(pod: Pod): string | undefined {
+  const ip = pod.status?.podIP;
+  if (ip) return ip;
+  for (const p of pod.status?.podIPs ?? []) if (p?.ip) return p.ip;
+  return undefined;
+}
+
 export function podIps(pod: Pod): string[] {
   const out: string[] = [];
   if (pod.status?.podIP) out.push(pod.status.podIP);
@@ -297,14 +331,7 @@ export function podIps(pod: Pod): string[] {
 
 export function namedPorts(pod: Pod): NamedPort[] {
   const out: NamedPort[] = [];
-  for (const list of [pod.spec?.containers, pod.spec?.initContainers]) {
-    for (const c of list ?? []) {
-      for (const p of c.ports ?? []) {
-        if (p.name)
-          out.push({ name: p.name, port: p.containerPort, protocol: (p.protocol ?? 'TCP') as Protocol });
-      }
-    }
-  }
+  forEachNamedPort(pod, (name, port, protocol) => out.push({ name, port, protocol: protocol as Protocol }));
   return out;
 }
 

@@ -18,7 +18,7 @@ import type {
 } from '../k8s/types';
 import { parseIp } from '../snapshot/ip';
 import { createEngine, type Engine } from './index';
-import { ipv4Number } from './matrix';
+import { ipv4Number } from './cluster';
 import { anp, banp, cnp, node, np, ns, pod, snapshotFromObjects, snapshotFromYaml } from './testing/build';
 
 const LABEL_KEYS = ['app', 'tier'];

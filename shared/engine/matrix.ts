@@ -12,8 +12,15 @@
  * numbers), peers that name their namespace look only at that namespace's classes, a rule's port test
  * is one mask per distinct port list, and the masks share a few large buffers.
  */
-import type { LabelSelector, Labels, Pod, Protocol } from '../k8s/types';
-import { findNamedPort, forEachNamedPort, type ClusterIndex, type Endpoint } from './cluster';
+import type { LabelSelector, Labels, Protocol } from '../k8s/types';
+import {
+  findNamedPort,
+  firstPodIp,
+  forEachNamedPort,
+  ipv4Number,
+  type ClusterIndex,
+  type Endpoint,
+} from './cluster';
 import type { CompiledPolicies } from './compile';
 import {
   cidrPeerSees,
@@ -80,39 +87,6 @@ const DIRECTIONS: readonly Direction[] = ['egress', 'ingress'];
 /** hairpin: ClusterNetworkPolicies do not apply to a pod's traffic to its own pod IP */
 function inScope(p: PolicyIR, selfPair: boolean): boolean {
   return !(selfPair && p.family === 'ClusterNetworkPolicy');
-}
-
-/**
- * A dotted-quad IPv4 address as a number: exactly the texts `parseIp` reads as IPv4 (four parts of 1-3
- * digits, each at most 255, no leading zero); undefined for anything else.
- */
-export function ipv4Number(text: string): number | undefined {
-  let value = 0;
-  let part = 0;
-  let digits = 0;
-  let dots = 0;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text.charCodeAt(i);
-    if (ch === 46 /* . */) {
-      if (digits === 0 || ++dots > 3) return undefined;
-      value = value * 256 + part;
-      part = 0;
-      digits = 0;
-    } else if (ch >= 48 && ch <= 57) {
-      if (digits === 1 && part === 0) return undefined; // leading zero
-      part = part * 10 + (ch - 48);
-      if (++digits > 3 || part > 255) return undefined;
-    } else return undefined;
-  }
-  return dots === 3 && digits > 0 ? value * 256 + part : undefined;
-}
-
-/** The pod's address as the engine sees it (`podIps(pod)[0]`). */
-function firstPodIp(pod: Pod): string | undefined {
-  const ip = pod.status?.podIP;
-  if (ip) return ip;
-  for (const p of pod.status?.podIPs ?? []) if (p?.ip) return p.ip;
-  return undefined;
 }
 
 type CidrPeer = Extract<PeerIR, { kind: 'cidr' }>;
