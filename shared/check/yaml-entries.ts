@@ -14,6 +14,7 @@ import {
   YAMLException,
   type Event,
 } from 'js-yaml';
+import { lineLocator } from '../text/lines';
 
 /** Like the `yaml` package's maxAliasCount: aliases beyond this are a resource-exhaustion attempt. */
 const MAX_ALIASES = 1000;
@@ -27,24 +28,6 @@ export class YamlEntriesError extends Error {
     super(message);
     this.name = 'YamlEntriesError';
   }
-}
-
-/** Offsets of line starts, for offset → 1-based line by binary search. */
-function lineStarts(text: string): number[] {
-  const starts = [0];
-  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
-  return starts;
-}
-
-function lineAt(starts: number[], offset: number): number {
-  let lo = 0;
-  let hi = starts.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (starts[mid] <= offset) lo = mid;
-    else hi = mid - 1;
-  }
-  return lo + 1;
 }
 
 function nodeStart(ev: Event, text: string): number {
@@ -155,6 +138,6 @@ export function readYamlEntries(text: string, fileName?: string): { values: unkn
   const starts = listEntryStarts(events, text);
   if (!Array.isArray(list) || !starts || starts.length !== list.length)
     throw new YamlEntriesError('expected a list of expectations (or a map with an "expectations:" list)');
-  const ls = lineStarts(text);
-  return { values: list, lines: starts.map((o) => lineAt(ls, o)) };
+  const locate = lineLocator(text);
+  return { values: list, lines: starts.map((o) => locate(o).line) };
 }

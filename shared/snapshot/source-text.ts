@@ -1,5 +1,6 @@
 import { LineCounter, isCollection, isNode, parseAllDocuments } from 'yaml';
 import type { Document, Node as YamlNode } from 'yaml';
+import { lineLocator } from '../text/lines';
 
 /** Malformed YAML/JSON: says which file and where, so the user can open it at that line. */
 export class SnapshotParseError extends Error {
@@ -139,7 +140,6 @@ function readYaml(name: string, text: string): SourceDocument[] {
  * once. Big `kubectl get -o json` dumps (100 MB) stay fast even with many findings.
  */
 function jsonLocator(text: string): (path: PathSegment[]) => SourcePosition | undefined {
-  let lineStarts: Int32Array | undefined;
   let itemOffsets: number[] | undefined;
   const ws = (i: number): number => {
     for (;;) {
@@ -206,21 +206,7 @@ function jsonLocator(text: string): (path: PathSegment[]) => SourcePosition | un
     }
     return -1;
   };
-  const position = (offset: number): SourcePosition => {
-    if (!lineStarts) {
-      const starts = [0];
-      for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
-      lineStarts = Int32Array.from(starts);
-    }
-    let lo = 0;
-    let hi = lineStarts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (lineStarts[mid] <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return { line: lo + 1, column: offset - lineStarts[lo] + 1 };
-  };
+  const position: (offset: number) => SourcePosition = lineLocator(text);
   return (path) => {
     let at = ws(0);
     let rest = path;
