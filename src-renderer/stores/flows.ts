@@ -64,8 +64,6 @@ interface FlowsState {
 /** how many of the flows Hubble holds a live stream starts with */
 const RECENT_FLOWS_ON_START = 1000;
 
-/** the stream whose flows are shown (undefined while flows.start is in flight: its events may come first) */
-let currentStream: string | undefined;
 /** streams this window stopped or replaced: their last states are not the new stream's */
 const retired = new Set<string>();
 
@@ -83,15 +81,18 @@ export const useFlows = create<FlowsState>((set, get) => {
     }
   };
 
-  /** Replaces the shown stream: the old one is stopped and forgotten in main. */
-  const switchTo = async (next: FlowSource, extra: Partial<FlowsState>): Promise<void> => {
+  /**
+   * Shows `next` instead of the current source: the old stream is forgotten in main (its late states
+   * ignored), and the view starts empty until main answers.
+   */
+  const replaceSource = (next: FlowSource, extra: Partial<FlowsState>): void => {
     const old = get().source?.streamId;
-    if (old) retired.add(old);
-    currentStream = next.streamId;
+    if (old && old !== next.streamId) {
+      retired.add(old);
+      void api.flows.close({ streamId: old }).catch(() => undefined);
+    }
     rowCache.reset();
     set({ source: next, view: undefined, selected: undefined, paused: false, ...extra });
-    if (old && old !== next.streamId) await api.flows.close({ streamId: old }).catch(() => undefined);
-    await pushView();
   };
 
   return {
@@ -157,10 +158,11 @@ export const useFlows = create<FlowsState>((set, get) => {
         });
         return;
       }
-      await switchTo(
+      replaceSource(
         { kind: 'file', label: name, streamId: result.streamId },
         { importErrors: result.errors, stream: undefined },
       );
+      await pushView();
       toastInfo(
         `Imported ${result.imported.toLocaleString()} flows from ${name}`,
         result.errors.length
@@ -175,21 +177,11 @@ export const useFlows = create<FlowsState>((set, get) => {
       const direct = !context || (c.target === 'server' && c.address.trim() !== '');
       const label = direct ? `Hubble at ${c.address.trim()} (live)` : 'Hubble Relay (live)';
       await get().stop();
-      const old = get().source?.streamId;
-      if (old) {
-        retired.add(old);
-        void api.flows.close({ streamId: old }).catch(() => undefined);
-      }
-      currentStream = undefined;
-      rowCache.reset();
-      set({
-        view: undefined,
-        selected: undefined,
-        paused: false,
-        source: { kind: 'stream', label },
-        stream: { streamId: '', state: 'connecting' },
-        importErrors: [],
-      });
+      // no stream id until flows.start answers: the states that arrive meanwhile are this stream's
+      replaceSource(
+        { kind: 'stream', label },
+        { stream: { streamId: '', state: 'connecting' }, importErrors: [] },
+      );
       try {
         const tls = c.tls.mode === 'auto' && direct ? undefined : c.tls;
         const { streamId } = await api.flows.start({
@@ -205,12 +197,11 @@ export const useFlows = create<FlowsState>((set, get) => {
           filter: { follow: true, last: RECENT_FLOWS_ON_START },
         });
         const early = get().stream;
-        await switchTo(
-          { kind: 'stream', label, streamId },
-          {
-            stream: early?.streamId === streamId ? early : { streamId, state: early?.state ?? 'connecting' },
-          },
-        );
+        set({
+          source: { kind: 'stream', label, streamId },
+          stream: early?.streamId === streamId ? early : { streamId, state: early?.state ?? 'connecting' },
+        });
+        await pushView();
       } catch (e) {
         set({ stream: { streamId: '', state: 'failed', message: describeError(e).message } });
         toastError('Could not start the flow stream', e);
@@ -253,9 +244,9 @@ export function subscribeFlowEvents(): () => void {
   const offState = api.flows.onState((st: FlowStreamState) => {
     const src = useFlows.getState().source;
     if (src?.kind !== 'stream') return;
-    // before flows.start answers, the stream's first states arrive with an id we do not know yet
     if (retired.has(st.streamId)) return;
-    if (src.streamId ? st.streamId !== src.streamId : currentStream !== undefined) return;
+    // before flows.start answers (no id yet), the states that arrive are the new stream's
+    if (src.streamId && st.streamId !== src.streamId) return;
     useFlows.setState({ stream: st });
   });
   return () => {
