@@ -63,7 +63,7 @@ export interface NodeStatusEvent {
 export interface FlowStreamHandlers {
   onFlow(flow: Flow): void;
   /**
-   * When given, flows arrive here undecoded (their bytes plus time, verdict and uuid) instead of onFlow:
+   * When given, flows arrive here undecoded (their bytes plus time and verdict) instead of onFlow:
    * a fast stream's consumer decodes only the flows it shows.
    */
   onRawFlow?(flow: RawFlow): void;

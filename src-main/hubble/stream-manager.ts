@@ -149,12 +149,12 @@ class StreamRecord {
     readonly store: FlowStore,
   ) {}
 
-  /** A resumed flow already held? Leaves resume mode once flows are newer than anything held before. */
   /** the newest flow time seen (RFC 3339) */
   get maxTime(): string | undefined {
     return this.maxTimeParts && joinTimestamp(this.maxTimeParts[0], this.maxTimeParts[1]);
   }
 
+  /** A resumed flow already held? Leaves resume mode once flows are newer than anything held before. */
   isDuplicate(flow: StoredFlow, t: [number, number] | undefined): boolean {
     const until = this.resumeUntil;
     if (!until || !this.resumeKeys) return false;
@@ -253,7 +253,7 @@ export class FlowStreamManager extends EventEmitter<ManagerEvents> {
     return this.viewUpdate(rec, rec.view);
   }
 
-  /** Rows of the stream's view from an ordinal on; throws 'stale' when the view's filter changed since. */
+  /** Rows of the stream's view from an ordinal on; not-found when the view's filter changed since. */
   viewRows(streamId: string, generation: number, from: number, count: number): FlowRows {
     const view = this.requireView(streamId, generation);
     return view.rows(from, count);
