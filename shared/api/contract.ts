@@ -4,7 +4,7 @@ import type { CheckRun } from '../check/types';
 import type { Diagnosis } from '../diagnose/types';
 import type { LintFinding, TraceResult } from '../engine/types';
 import type { Flow, FlowFilterNegations, FlowStreamState } from '../flows/types';
-import type { FlowRows, FlowViewUpdate } from '../flows/view';
+import { MAX_ROWS_PER_REQUEST, type FlowRows, type FlowViewUpdate } from '../flows/view';
 import type { ExportedReport } from '../report/types';
 import type { CniFacts, Snapshot } from '../snapshot/types';
 
@@ -160,7 +160,7 @@ export const requestSchemas = {
     streamId,
     generation: z.number().int().min(0),
     from: z.number().int().min(0),
-    count: z.number().int().min(1).max(1000),
+    count: z.number().int().min(1).max(MAX_ROWS_PER_REQUEST),
   }),
   'flows.flow': z.object({
     streamId,

@@ -52,6 +52,9 @@ export interface FlowRowData {
   defaultDeny: boolean;
 }
 
+/** the most rows one `flows.rows` request returns */
+export const MAX_ROWS_PER_REQUEST = 1000;
+
 export interface FlowRows {
   generation: number;
   base: number;

@@ -8,7 +8,7 @@
 import { buildFlowFilters } from '@shared/flows/filter';
 import { compileFilters } from '@shared/flows/match';
 import type { Flow, FlowFilterOptions } from '@shared/flows/types';
-import { flowRowData, type FlowRowData, type FlowRows } from '@shared/flows/view';
+import { flowRowData, MAX_ROWS_PER_REQUEST, type FlowRowData, type FlowRows } from '@shared/flows/view';
 import type { FlowStore } from './flow-store';
 import { materialize, storedVerdict, type StoredFlow } from './raw-flow';
 
@@ -28,9 +28,6 @@ export interface FlowViewState {
   paused: boolean;
   newWhilePaused: number;
 }
-
-/** the most rows one request returns */
-export const MAX_ROWS_PER_REQUEST = 1000;
 
 function viewTest(settings: FlowViewSettings): ((f: Flow) => boolean) | undefined {
   const filter = settings.filter ?? {};
