@@ -71,6 +71,13 @@ export function defaultDeps(): ServiceDeps {
               : undefined;
           if (files && !!files.cert !== !!files.key)
             throw new ApiError('bad-input', 'mutual TLS needs both the client certificate and its key');
+          for (const [what, pem] of [
+            ['CA certificate', files?.ca],
+            ['client certificate', files?.cert],
+            ['client key', files?.key],
+          ] as const)
+            if (pem !== undefined && !/-----BEGIN [A-Z0-9 ]+-----/.test(pem))
+              throw new ApiError('bad-input', `the ${what} file is not PEM (no "-----BEGIN ...-----" line)`);
           if (server)
             return manager.start({
               source: { kind: 'server', address: server, tls: files },

@@ -123,7 +123,7 @@ describe('flows through the API services', () => {
     s.dispose();
   });
 
-  it('refuses a client certificate without its key (mutual TLS needs both)', async () => {
+  it('refuses a client certificate without its key, and a certificate file that is not PEM', async () => {
     const s = newSession();
     const err = await s
       .call('flows.start', {
