@@ -114,7 +114,7 @@ function readDocument(text: string, fileName: string): { values: unknown[]; line
     return readYamlEntries(text, fileName);
   } catch (e) {
     if (!(e instanceof YamlEntriesError)) throw e;
-    if (/expected a list of expectations/.test(e.message)) throw notAList();
+    if (e.notAList) throw notAList();
     throw new ExpectationsError(
       `${fileName}${e.line ? `:${e.line}` : ''}: not valid YAML/JSON: ${e.message.split('\n')[0]}`,
       fileName,

@@ -24,6 +24,8 @@ export class YamlEntriesError extends Error {
     message: string,
     /** 1-based */
     readonly line?: number,
+    /** the YAML is fine but holds no expectations list */
+    readonly notAList = false,
   ) {
     super(message);
     this.name = 'YamlEntriesError';
@@ -137,7 +139,11 @@ export function readYamlEntries(text: string, fileName?: string): { values: unkn
   const list = Array.isArray(root) ? root : (root as { expectations?: unknown } | null)?.expectations;
   const starts = listEntryStarts(events, text);
   if (!Array.isArray(list) || !starts || starts.length !== list.length)
-    throw new YamlEntriesError('expected a list of expectations (or a map with an "expectations:" list)');
+    throw new YamlEntriesError(
+      'expected a list of expectations (or a map with an "expectations:" list)',
+      undefined,
+      true,
+    );
   const locate = lineLocator(text);
   return { values: list, lines: starts.map((o) => locate(o).line) };
 }
