@@ -77,40 +77,30 @@ export function ConnectionPanel({ hasContext, onConnect }: { hasContext: boolean
       )}
       {target === 'relay' ? (
         <div className="row wrap">
-          <div className="field">
-            <label htmlFor="relay-ns">Relay namespace</label>
-            <input
-              id="relay-ns"
-              className="input mono"
-              value={conn.namespace}
-              placeholder="kube-system"
-              onChange={(e) => set({ namespace: e.target.value })}
-            />
-          </div>
-          <div className="field">
-            <label htmlFor="relay-svc">Relay service</label>
-            <input
-              id="relay-svc"
-              className="input mono"
-              value={conn.service}
-              placeholder="hubble-relay"
-              onChange={(e) => set({ service: e.target.value })}
-            />
-          </div>
-        </div>
-      ) : (
-        <div className="field">
-          <label htmlFor="hubble-address">Address (host:port)</label>
-          <input
-            id="hubble-address"
-            className="input mono"
-            value={conn.address}
-            placeholder="127.0.0.1:4245 (e.g. from cilium hubble port-forward)"
-            onChange={(e) => set({ address: e.target.value })}
-            data-testid="hubble-address"
-            aria-invalid={addressMissing}
+          <TextField
+            id="relay-ns"
+            label="Relay namespace"
+            value={conn.namespace}
+            placeholder="kube-system"
+            onChange={(v) => set({ namespace: v })}
+          />
+          <TextField
+            id="relay-svc"
+            label="Relay service"
+            value={conn.service}
+            placeholder="hubble-relay"
+            onChange={(v) => set({ service: v })}
           />
         </div>
+      ) : (
+        <TextField
+          id="hubble-address"
+          label="Address (host:port)"
+          value={conn.address}
+          placeholder="127.0.0.1:4245 (e.g. from cilium hubble port-forward)"
+          onChange={(v) => set({ address: v })}
+          invalid={addressMissing}
+        />
       )}
       <div className="row wrap">
         <div className="field">
@@ -149,16 +139,13 @@ export function ConnectionPanel({ hasContext, onConnect }: { hasContext: boolean
                 />
               </div>
             ))}
-            <div className="field">
-              <label htmlFor="hubble-sni">Server name</label>
-              <input
-                id="hubble-sni"
-                className="input mono"
-                value={conn.tls.serverName ?? ''}
-                placeholder="ui.hubble-relay.cilium.io"
-                onChange={(e) => setTls({ serverName: e.target.value || undefined })}
-              />
-            </div>
+            <TextField
+              id="hubble-sni"
+              label="Server name"
+              value={conn.tls.serverName ?? ''}
+              placeholder="ui.hubble-relay.cilium.io"
+              onChange={(v) => setTls({ serverName: v || undefined })}
+            />
           </>
         )}
       </div>
@@ -181,5 +168,30 @@ export function ConnectionPanel({ hasContext, onConnect }: { hasContext: boolean
         </span>
       </div>
     </form>
+  );
+}
+
+/** A labelled one-line text input of the panel (its id doubles as the test id). */
+function TextField(props: {
+  id: string;
+  label: string;
+  value: string;
+  placeholder: string;
+  onChange: (value: string) => void;
+  invalid?: boolean;
+}) {
+  return (
+    <div className="field">
+      <label htmlFor={props.id}>{props.label}</label>
+      <input
+        id={props.id}
+        className="input mono"
+        value={props.value}
+        placeholder={props.placeholder}
+        onChange={(e) => props.onChange(e.target.value)}
+        data-testid={props.id}
+        aria-invalid={props.invalid}
+      />
+    </div>
   );
 }
