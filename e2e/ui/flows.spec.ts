@@ -138,6 +138,9 @@ test.describe('live flows from a Hubble address', () => {
   }) => {
     await openApp(page);
     await go(page, '#/flows');
+    await page.getByTestId('open-demo-flows').first().click();
+    const rows = page.getByTestId('flow-table').locator('[role=row][data-verdict]');
+    await expect(rows.first()).toBeVisible();
     await page.getByTestId('hubble-connection').click();
     const panel = page.getByTestId('connection-panel');
     await expect(panel.getByTestId('connect-hubble')).toBeDisabled(); // no address yet
@@ -145,6 +148,9 @@ test.describe('live flows from a Hubble address', () => {
     await panel.getByTestId('connect-hubble').click();
     await expect(page.getByTestId('stream-state')).toContainText('Failed', { timeout: 30_000 });
     await expect(page.getByTestId('stream-bar')).toContainText(/TLS/);
+    // the failed attempt lost nothing: the demo flows are still there
+    await expect(page.locator('.view-head')).toContainText('demo flows (recorded)');
+    await expect(rows.first()).toBeVisible();
 
     await page.getByTestId('hubble-connection').click();
     await panel.getByLabel('TLS').selectOption('files');
@@ -159,7 +165,6 @@ test.describe('live flows from a Hubble address', () => {
     await panel.getByTestId('connect-hubble').click();
     await expect(page.getByTestId('stream-state')).toContainText('Live', { timeout: 30_000 });
     await expect(page.locator('.view-head')).toContainText(`Hubble at ${sim!.address} (live)`);
-    const rows = page.getByTestId('flow-table').locator('[role=row][data-verdict]');
     await expect(rows.first()).toBeVisible({ timeout: 30_000 });
   });
 });

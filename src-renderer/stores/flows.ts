@@ -38,7 +38,13 @@ export interface SelectedFlow {
 
 interface FlowsState {
   source?: FlowSource;
+  /** the state bar: the live stream shown, or the one being connected */
   stream?: FlowStreamState;
+  /**
+   * A live stream being connected: the flows shown so far stay until it is live (a failed or refused
+   * connection loses nothing). `streamId` is known once flows.start answers.
+   */
+  connecting?: { label: string; streamId?: string };
   /** what main's view of the stream holds now */
   view?: FlowViewUpdate;
   importErrors: { line: number; message: string }[];
@@ -67,6 +73,32 @@ const RECENT_FLOWS_ON_START = 1000;
 /** streams this window stopped or replaced: their last states are not the new stream's */
 const retired = new Set<string>();
 
+/** set by the store: shows a stream that went live (replacing what was shown) */
+let promote: (source: FlowSource) => void = () => undefined;
+
+/** Forgets a stream still being connected (a new start, an import or leaving the view came first). */
+function abandonConnecting(): void {
+  const pending = useFlows.getState().connecting;
+  if (!pending) return;
+  useFlows.setState({ connecting: undefined });
+  if (pending.streamId) {
+    retired.add(pending.streamId);
+    void api.flows.close({ streamId: pending.streamId }).catch(() => undefined);
+  }
+}
+
+/** A state of the stream being connected: live (or done) shows it; failed keeps what was shown. */
+function onConnectingState(st: FlowStreamState): void {
+  const pending = useFlows.getState().connecting;
+  if (!pending) return;
+  useFlows.setState({ stream: st });
+  if (!pending.streamId) return; // flows.start has not answered yet: it will look again
+  if (st.state === 'live' || st.state === 'done') {
+    useFlows.setState({ connecting: undefined });
+    promote({ kind: 'stream', label: pending.label, streamId: pending.streamId });
+  } else if (st.state === 'failed') abandonConnecting();
+}
+
 export const useFlows = create<FlowsState>((set, get) => {
   /** Sends the view settings for the shown stream and applies main's answer. */
   const pushView = async (): Promise<void> => {
@@ -93,6 +125,11 @@ export const useFlows = create<FlowsState>((set, get) => {
     }
     rowCache.reset();
     set({ source: next, view: undefined, selected: undefined, paused: false, ...extra });
+  };
+
+  promote = (source) => {
+    replaceSource(source, { importErrors: [] });
+    void pushView();
   };
 
   return {
@@ -158,6 +195,7 @@ export const useFlows = create<FlowsState>((set, get) => {
         });
         return;
       }
+      abandonConnecting();
       replaceSource(
         { kind: 'file', label: name, streamId: result.streamId },
         { importErrors: result.errors, stream: undefined },
@@ -176,12 +214,13 @@ export const useFlows = create<FlowsState>((set, get) => {
       const c = get().connection;
       const direct = !context || (c.target === 'server' && c.address.trim() !== '');
       const label = direct ? `Hubble at ${c.address.trim()} (live)` : 'Hubble Relay (live)';
+      // the live stream shown is stopped now and replaced once the new one is live: its last states are old news
+      const shown = get().source;
+      if (shown?.kind === 'stream' && shown.streamId) retired.add(shown.streamId);
       await get().stop();
+      abandonConnecting();
       // no stream id until flows.start answers: the states that arrive meanwhile are this stream's
-      replaceSource(
-        { kind: 'stream', label },
-        { stream: { streamId: '', state: 'connecting' }, importErrors: [] },
-      );
+      set({ connecting: { label }, stream: { streamId: '', state: 'connecting' } });
       try {
         const tls = c.tls.mode === 'auto' && direct ? undefined : c.tls;
         const { streamId } = await api.flows.start({
@@ -196,19 +235,25 @@ export const useFlows = create<FlowsState>((set, get) => {
           // like the Hubble UI: the recent flows Hubble holds first, then the live tail
           filter: { follow: true, last: RECENT_FLOWS_ON_START },
         });
+        if (get().connecting?.label !== label) return; // another start or import came first
+        set({ connecting: { label, streamId } });
         const early = get().stream;
-        set({
-          source: { kind: 'stream', label, streamId },
-          stream: early?.streamId === streamId ? early : { streamId, state: early?.state ?? 'connecting' },
-        });
-        await pushView();
+        if (early?.streamId === streamId) onConnectingState(early);
       } catch (e) {
-        set({ stream: { streamId: '', state: 'failed', message: describeError(e).message } });
+        set({
+          connecting: undefined,
+          stream: { streamId: '', state: 'failed', message: describeError(e).message },
+        });
         toastError('Could not start the flow stream', e);
       }
     },
 
     async stop(why) {
+      const pending = get().connecting?.streamId;
+      if (pending) {
+        abandonConnecting();
+        set({ stream: undefined });
+      }
       const id = get().source?.streamId;
       if (!id || get().source?.kind !== 'stream') return;
       const live = get().stream?.state;
@@ -242,12 +287,12 @@ function applyView(view: FlowViewUpdate): void {
 export function subscribeFlowEvents(): () => void {
   const offView = api.flows.onView(applyView);
   const offState = api.flows.onState((st: FlowStreamState) => {
-    const src = useFlows.getState().source;
-    if (src?.kind !== 'stream') return;
     if (retired.has(st.streamId)) return;
+    const { connecting, source } = useFlows.getState();
     // before flows.start answers (no id yet), the states that arrive are the new stream's
-    if (src.streamId && st.streamId !== src.streamId) return;
-    useFlows.setState({ stream: st });
+    if (connecting && (!connecting.streamId || connecting.streamId === st.streamId))
+      return onConnectingState(st);
+    if (source?.kind === 'stream' && st.streamId === source.streamId) useFlows.setState({ stream: st });
   });
   return () => {
     offView();

@@ -189,7 +189,7 @@ export function FlowsView() {
         />
       )}
 
-      {stream && source?.kind === 'stream' && (
+      {stream && (
         <div className="stream-bar row" role="status" data-testid="stream-bar">
           <span className={`pill stream-${stream.state}`} data-testid="stream-state">
             {stream.state === 'live' && <span className="live-dot" aria-hidden="true" />}
@@ -332,9 +332,7 @@ export function FlowsView() {
         {!view || (held === 0 && shownCount === 0) ? (
           <div className="empty flows-empty card">
             <h2>
-              {stream &&
-              source?.kind === 'stream' &&
-              (stream.state === 'live' || stream.state === 'connecting')
+              {stream && (stream.state === 'live' || stream.state === 'connecting')
                 ? 'Waiting for flows…'
                 : 'No flows yet'}
             </h2>
